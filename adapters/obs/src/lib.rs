@@ -1,0 +1,1 @@
+//! stagehand-obs adapter.

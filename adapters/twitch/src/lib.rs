@@ -1,0 +1,1 @@
+//! stagehand-twitch adapter.

@@ -1,0 +1,137 @@
+//! The engine: the ONLY writer. Requests arrive on a queue, are planned against the
+//! in-memory world (pure), written in one redb transaction per group, and broadcast only
+//! after the commit. See `runner.rs` for the loop.
+
+mod events;
+mod plan;
+mod request;
+mod runner;
+mod world;
+
+pub use plan::merge;
+pub use request::{DashboardPatch, ElementPatch, Request};
+pub use world::World;
+
+use crate::hub::Hub;
+use crate::model::{Actor, Element, ElementChange, Id};
+use crate::store::{Store, StoreError};
+use crate::widgets::params::ParamError;
+use std::sync::Arc;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    #[error("stagehand is shutting down")]
+    Unavailable,
+    /// The storage refused the commit (disk full, I/O error); nothing was changed.
+    #[error("could not save the change: {0}")]
+    CommitFailed(String),
+}
+
+impl EngineError {
+    /// A parameter error inside a body field, e.g. `parameters.color`.
+    pub fn param(prefix: &str, e: ParamError) -> Self {
+        EngineError::Validation {
+            field: format!("{prefix}.{}", e.field),
+            message: e.message,
+        }
+    }
+}
+
+/// Applies one element change in place (shared by the engine and widget tests).
+pub fn apply_change(e: &mut Element, c: &ElementChange) {
+    if let Some(v) = c.visible {
+        e.visible = v;
+    }
+    merge(&mut e.properties, &c.properties);
+}
+
+type Reply = oneshot::Sender<Result<Id, EngineError>>;
+
+enum Msg {
+    Request {
+        req: Request,
+        actor: Actor,
+        reply: Option<Reply>,
+    },
+    Shutdown,
+}
+
+/// A cheap handle to the engine thread.
+#[derive(Clone)]
+pub struct Engine {
+    tx: mpsc::Sender<Msg>,
+}
+
+/// Joins the engine thread on shutdown.
+pub struct EngineThread {
+    handle: std::thread::JoinHandle<()>,
+    tx: mpsc::Sender<Msg>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Audit entries to keep; older ones are pruned as new ones arrive.
+    pub audit_keep: u64,
+    /// Most commands grouped into one transaction.
+    pub max_group: usize,
+}
+
+impl Engine {
+    /// Starts the engine thread over `world` (loaded from `store`).
+    pub fn start(
+        store: Arc<Store>,
+        world: World,
+        hub: Arc<Hub>,
+        config: EngineConfig,
+    ) -> std::io::Result<(Engine, EngineThread)> {
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("stagehand-engine".into())
+            .spawn(move || runner::run(rx, store, world, hub, config))?;
+        Ok((Engine { tx: tx.clone() }, EngineThread { handle, tx }))
+    }
+
+    /// Runs a request and waits until it is committed (or rejected).
+    pub async fn call(&self, actor: Actor, req: Request) -> Result<Id, EngineError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Request {
+                req,
+                actor,
+                reply: Some(reply),
+            })
+            .map_err(|_| EngineError::Unavailable)?;
+        rx.await.map_err(|_| EngineError::Unavailable)?
+    }
+
+    /// Queues a request without waiting (chat, platform events): the audit log records the result.
+    pub fn submit(&self, actor: Actor, req: Request) -> Result<(), EngineError> {
+        self.tx
+            .send(Msg::Request {
+                req,
+                actor,
+                reply: None,
+            })
+            .map_err(|_| EngineError::Unavailable)
+    }
+}
+
+impl EngineThread {
+    /// Finishes every request already queued (and its commit), then stops.
+    pub fn shutdown(self) {
+        let _ = self.tx.send(Msg::Shutdown);
+        if self.handle.join().is_err() {
+            tracing::error!("engine thread panicked");
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! Planning: each request becomes a list of writes, computed from the in-memory world
+//! WITHOUT touching it. A request that fails validation produces no writes at all, which is
+//! what keeps every command all-or-nothing inside a shared group commit.
+
+use super::world::World;
+use super::{EngineError, Request, apply_change};
+use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
+use crate::store::Write;
+use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
+use std::collections::{BTreeMap, HashSet};
+
+const MAX_NAME: usize = 80;
+const MAX_SCENE: usize = 256;
+
+/// The writes of one request and the id it is about (the new id for creations).
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub writes: Vec<Write>,
+    pub id: Id,
+}
+
+pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineError> {
+    match req {
+        Request::CreateDashboard { name, obs_scene } => {
+            let id = world.next_id(Kind::Dashboard);
+            let position = world
+                .dashboards
+                .values()
+                .map(|d| d.position + 1)
+                .max()
+                .unwrap_or(0);
+            let d = Dashboard {
+                id,
+                name: clean_name(name, "name")?,
+                obs_scene: clean_scene(obs_scene.as_deref())?,
+                widget_ids: vec![],
+                position,
+            };
+            Ok(Plan {
+                writes: vec![
+                    Write::Counter(Kind::Dashboard, id + 1),
+                    Write::Dashboard(id, Some(d)),
+                ],
+                id,
+            })
+        }
+        Request::UpdateDashboard { id, patch } => {
+            let mut d = dashboard(world, *id)?.clone();
+            if let Some(n) = &patch.name {
+                d.name = clean_name(n, "name")?;
+            }
+            if let Some(scene) = &patch.obs_scene {
+                d.obs_scene = clean_scene(scene.as_deref())?;
+            }
+            if let Some(ids) = &patch.widget_ids {
+                d.widget_ids = existing_widgets(world, ids, "widget_ids")?;
+            }
+            if let Some(p) = patch.position {
+                d.position = p;
+            }
+            Ok(Plan {
+                writes: vec![Write::Dashboard(*id, Some(d))],
+                id: *id,
+            })
+        }
+        Request::DeleteDashboard { id } => {
+            dashboard(world, *id)?;
+            let mut writes = vec![Write::Dashboard(*id, None)];
+            if world.active == Some(*id) {
+                writes.push(Write::Active(None));
+            }
+            Ok(Plan { writes, id: *id })
+        }
+        Request::ActivateDashboard { id } => {
+            dashboard(world, *id)?;
+            // Activating the active dashboard changes nothing (and broadcasts nothing).
+            let writes = if world.active == Some(*id) {
+                vec![]
+            } else {
+                vec![Write::Active(Some(*id))]
+            };
+            Ok(Plan { writes, id: *id })
+        }
+        Request::CreateWidget {
+            widget_class,
+            name,
+            widget_parameters,
+            dashboard_ids,
+        } => create_widget(world, widget_class, name, widget_parameters, dashboard_ids),
+        Request::UpdateWidget {
+            id,
+            name,
+            widget_parameters,
+        } => {
+            let w = widget(world, *id)?;
+            let wtype = widget_type(w)?;
+            let mut new = w.clone();
+            if let Some(n) = name {
+                new.name = clean_name(n, "name")?;
+            }
+            let mut plan = Plan {
+                id: *id,
+                writes: vec![],
+            };
+            if let Some(patch) = widget_parameters {
+                new.widget_parameters =
+                    params::validate_patch(&wtype.parameters(), &w.widget_parameters, patch)
+                        .map_err(|e| EngineError::param("widget_parameters", e))?;
+                let elements = world.elements_of(*id);
+                let ctx = FeatureCtx {
+                    params: &new.widget_parameters,
+                    state: &new.state,
+                    elements: &elements,
+                    now_ms,
+                };
+                let outcome = wtype.parameters_changed(&ctx);
+                plan.writes = outcome_writes(world, &new, outcome, now_ms);
+            }
+            plan.writes.push(Write::Widget(*id, Some(new)));
+            Ok(plan)
+        }
+        Request::DeleteWidget { id } => {
+            widget(world, *id)?;
+            let mut writes: Vec<Write> = world
+                .dashboards
+                .values()
+                .filter(|d| d.widget_ids.contains(id))
+                .map(|d| {
+                    let mut d = d.clone();
+                    d.widget_ids.retain(|w| w != id);
+                    Write::Dashboard(d.id, Some(d))
+                })
+                .collect();
+            writes.extend(
+                world
+                    .elements_of(*id)
+                    .iter()
+                    .map(|e| Write::Element(e.id, None)),
+            );
+            writes.extend(
+                world
+                    .timers
+                    .keys()
+                    .filter(|(wid, _)| wid == id)
+                    .map(|k| Write::Timer(k.clone(), None)),
+            );
+            writes.push(Write::Widget(*id, None));
+            Ok(Plan { writes, id: *id })
+        }
+        Request::Execute {
+            widget_id,
+            feature,
+            parameters,
+        } => {
+            let w = widget(world, *widget_id)?;
+            let wtype = widget_type(w)?;
+            let elements = world.elements_of(*widget_id);
+            let current = current_params(wtype, w);
+            let ctx = FeatureCtx {
+                params: &current,
+                state: &w.state,
+                elements: &elements,
+                now_ms,
+            };
+            let outcome =
+                widgets::run_feature(wtype, feature, parameters, &ctx).map_err(|e| match e {
+                    FeatureError::UnknownFeature { .. } => EngineError::Validation {
+                        field: "feature".into(),
+                        message: e.to_string(),
+                    },
+                    FeatureError::Param(p) => EngineError::param("parameters", p),
+                })?;
+            Ok(Plan {
+                writes: outcome_writes(world, w, outcome, now_ms),
+                id: *widget_id,
+            })
+        }
+        Request::PatchElement {
+            widget_id,
+            name,
+            patch,
+        } => {
+            widget(world, *widget_id)?;
+            let e =
+                world
+                    .element_by_name(*widget_id, name)
+                    .ok_or_else(|| EngineError::NotFound {
+                        what: "element",
+                        id: format!("{name} (widget {widget_id})"),
+                    })?;
+            let mut new = e.clone();
+            if let Some(props) = &patch.properties {
+                merge(&mut new.properties, props);
+            }
+            if let Some(b) = &patch.behavior {
+                merge(&mut new.behavior, b);
+            }
+            if let Some(v) = patch.visible {
+                new.visible = v;
+            }
+            if let Some(media) = &patch.media {
+                assign_media(world, &mut new, media)?;
+            }
+            Ok(Plan {
+                writes: vec![Write::Element(e.id, Some(new))],
+                id: *widget_id,
+            })
+        }
+    }
+}
+
+/// A due follow-up: apply its changes and forget it. A timer whose widget is gone is dropped.
+pub fn fire_timer(world: &World, key: &(Id, String)) -> Plan {
+    let Some(timer) = world.timers.get(key) else {
+        return Plan::default();
+    };
+    let mut writes = vec![Write::Timer(key.clone(), None)];
+    writes.extend(change_writes(world, timer.widget_id, &timer.changes));
+    Plan {
+        writes,
+        id: timer.widget_id,
+    }
+}
+
+fn create_widget(
+    world: &World,
+    class: &str,
+    name: &str,
+    input: &Map,
+    dashboard_ids: &[Id],
+) -> Result<Plan, EngineError> {
+    let wtype = widgets::lookup(class).ok_or_else(|| EngineError::Validation {
+        field: "widget_class".into(),
+        message: format!(
+            "unknown widget class '{class}'; available: {}",
+            widgets::REGISTRY
+                .iter()
+                .map(|w| w.class())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
+    let params = params::validate(&wtype.parameters(), input)
+        .map_err(|e| EngineError::param("widget_parameters", e))?;
+    let mut seen = HashSet::new();
+    for d in dashboard_ids {
+        if !world.dashboards.contains_key(d) {
+            return Err(EngineError::Validation {
+                field: "dashboard_ids".into(),
+                message: format!("dashboard {d} does not exist"),
+            });
+        }
+        seen.insert(*d);
+    }
+    let id = world.next_id(Kind::Widget);
+    let w = Widget {
+        id,
+        widget_class: class.to_string(),
+        name: clean_name(name, "name")?,
+        state: wtype.initial_state(&params),
+        widget_parameters: params,
+    };
+    let first_element = world.next_id(Kind::Element);
+    let templates = wtype.elements(&w.widget_parameters);
+    let mut writes = vec![
+        Write::Counter(Kind::Widget, id + 1),
+        Write::Counter(Kind::Element, first_element + templates.len() as u64),
+        Write::Widget(id, Some(w)),
+    ];
+    for (i, t) in templates.into_iter().enumerate() {
+        let eid = first_element + i as u64;
+        let e = Element {
+            id: eid,
+            widget_id: id,
+            name: t.name.to_string(),
+            element_type: t.element_type,
+            properties: t.properties,
+            behavior: t.behavior,
+            visible: t.visible,
+            media: Default::default(),
+        };
+        writes.push(Write::Element(eid, Some(e)));
+    }
+    for d in seen {
+        if let Some(dash) = world.dashboards.get(&d) {
+            let mut dash = dash.clone();
+            dash.widget_ids.push(id);
+            writes.push(Write::Dashboard(d, Some(dash)));
+        }
+    }
+    Ok(Plan { writes, id })
+}
+
+/// Turns a widget's outcome into writes: element changes, state, parameters, follow-ups.
+fn outcome_writes(world: &World, w: &Widget, outcome: Outcome, now_ms: u64) -> Vec<Write> {
+    let mut writes = change_writes(world, w.id, &outcome.changes);
+    if outcome.state.is_some() || outcome.parameters.is_some() {
+        let mut new = w.clone();
+        if let Some(s) = outcome.state {
+            new.state = s;
+        }
+        if let Some(p) = outcome.parameters {
+            new.widget_parameters.extend(p);
+        }
+        writes.push(Write::Widget(w.id, Some(new)));
+    }
+    for key in outcome.cancel {
+        let k = (w.id, key.to_string());
+        if world.timers.contains_key(&k) {
+            writes.push(Write::Timer(k, None));
+        }
+    }
+    for f in outcome.follow_ups {
+        let timer = Timer {
+            widget_id: w.id,
+            key: f.key.to_string(),
+            due_ms: now_ms + f.after_ms,
+            changes: f.changes,
+        };
+        writes.push(Write::Timer((w.id, f.key.to_string()), Some(timer)));
+    }
+    writes
+}
+
+/// Element changes by name → element writes (several changes to one element are folded).
+fn change_writes(world: &World, widget_id: Id, changes: &[ElementChange]) -> Vec<Write> {
+    let mut changed: BTreeMap<Id, Element> = BTreeMap::new();
+    for c in changes {
+        let Some(e) = world.element_by_name(widget_id, &c.name) else {
+            tracing::warn!(widget_id, element = %c.name, "feature changed an element the widget does not have");
+            continue;
+        };
+        let entry = changed.entry(e.id).or_insert_with(|| e.clone());
+        apply_change(entry, c);
+    }
+    changed
+        .into_iter()
+        .map(|(id, e)| Write::Element(id, Some(e)))
+        .collect()
+}
+
+/// Stored parameters completed with defaults of parameters added since they were saved.
+fn current_params(wtype: &dyn WidgetType, w: &Widget) -> Map {
+    params::validate(&wtype.parameters(), &w.widget_parameters)
+        .unwrap_or_else(|_| w.widget_parameters.clone())
+}
+
+fn assign_media(
+    world: &World,
+    e: &mut Element,
+    media: &BTreeMap<String, Option<Id>>,
+) -> Result<(), EngineError> {
+    let roles: Vec<String> = e
+        .properties
+        .get("media_roles")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (role, id) in media {
+        if !roles.iter().any(|r| r == role) {
+            return Err(EngineError::Validation {
+                field: format!("media.{role}"),
+                message: if roles.is_empty() {
+                    format!("element '{}' takes no media", e.name)
+                } else {
+                    format!(
+                        "element '{}' has no media role '{role}'; roles: {}",
+                        e.name,
+                        roles.join(", ")
+                    )
+                },
+            });
+        }
+        match id {
+            Some(mid) if !world.media.contains_key(mid) => {
+                return Err(EngineError::Validation {
+                    field: format!("media.{role}"),
+                    message: format!("media {mid} does not exist"),
+                });
+            }
+            Some(mid) => {
+                e.media.insert(role.clone(), *mid);
+            }
+            None => {
+                e.media.remove(role);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// JSON merge of one level: `null` removes a key.
+pub fn merge(target: &mut Map, patch: &Map) {
+    for (k, v) in patch {
+        if v.is_null() {
+            target.remove(k);
+        } else {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+fn dashboard(world: &World, id: Id) -> Result<&Dashboard, EngineError> {
+    world.dashboards.get(&id).ok_or(EngineError::NotFound {
+        what: "dashboard",
+        id: id.to_string(),
+    })
+}
+
+fn widget(world: &World, id: Id) -> Result<&Widget, EngineError> {
+    world.widgets.get(&id).ok_or(EngineError::NotFound {
+        what: "widget",
+        id: id.to_string(),
+    })
+}
+
+fn widget_type(w: &Widget) -> Result<&'static dyn WidgetType, EngineError> {
+    widgets::lookup(&w.widget_class).ok_or_else(|| {
+        EngineError::Conflict(format!(
+            "widget {} is of type '{}', which this build of stagehand does not provide",
+            w.id, w.widget_class
+        ))
+    })
+}
+
+fn existing_widgets(world: &World, ids: &[Id], field: &str) -> Result<Vec<Id>, EngineError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !world.widgets.contains_key(id) {
+            return Err(EngineError::Validation {
+                field: field.into(),
+                message: format!("widget {id} does not exist"),
+            });
+        }
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
+fn clean_name(name: &str, field: &str) -> Result<String, EngineError> {
+    let n: String = name.trim().chars().filter(|c| !c.is_control()).collect();
+    if n.is_empty() || n.chars().count() > MAX_NAME {
+        return Err(EngineError::Validation {
+            field: field.into(),
+            message: format!("{field} must be 1 to {MAX_NAME} characters"),
+        });
+    }
+    Ok(n)
+}
+
+fn clean_scene(scene: Option<&str>) -> Result<Option<String>, EngineError> {
+    match scene.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.chars().count() > MAX_SCENE => Err(EngineError::Validation {
+            field: "obs_scene".into(),
+            message: format!("obs_scene must be at most {MAX_SCENE} characters"),
+        }),
+        Some(s) => Ok(Some(s.to_string())),
+    }
+}

@@ -1,0 +1,97 @@
+//! What can be asked of the engine. Every trigger (admin button, chat, OBS, timer) becomes one.
+
+use crate::model::{Id, Map};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub enum Request {
+    CreateDashboard {
+        name: String,
+        obs_scene: Option<String>,
+    },
+    UpdateDashboard {
+        id: Id,
+        patch: DashboardPatch,
+    },
+    DeleteDashboard {
+        id: Id,
+    },
+    ActivateDashboard {
+        id: Id,
+    },
+    CreateWidget {
+        widget_class: String,
+        name: String,
+        widget_parameters: Map,
+        dashboard_ids: Vec<Id>,
+    },
+    UpdateWidget {
+        id: Id,
+        name: Option<String>,
+        widget_parameters: Option<Map>,
+    },
+    DeleteWidget {
+        id: Id,
+    },
+    Execute {
+        widget_id: Id,
+        feature: String,
+        parameters: Map,
+    },
+    PatchElement {
+        widget_id: Id,
+        name: String,
+        patch: ElementPatch,
+    },
+}
+
+/// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardPatch {
+    pub name: Option<String>,
+    /// `null` unbinds the scene.
+    #[serde(default, deserialize_with = "some_nullable")]
+    pub obs_scene: Option<Option<String>>,
+    pub widget_ids: Option<Vec<Id>>,
+    pub position: Option<u32>,
+}
+
+/// `PATCH /api/widgets/{id}/elements/{name}`. The name itself is immutable.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElementPatch {
+    /// Merged key by key; `null` removes a key.
+    pub properties: Option<Map>,
+    pub behavior: Option<Map>,
+    pub visible: Option<bool>,
+    /// role → media id; `null` clears the role.
+    pub media: Option<BTreeMap<String, Option<Id>>>,
+}
+
+/// Distinguishes "absent" (None) from "null" (Some(None)).
+fn some_nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl Request {
+    /// Audit action name.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Request::CreateDashboard { .. } => "create_dashboard",
+            Request::UpdateDashboard { .. } => "update_dashboard",
+            Request::DeleteDashboard { .. } => "delete_dashboard",
+            Request::ActivateDashboard { .. } => "activate_dashboard",
+            Request::CreateWidget { .. } => "create_widget",
+            Request::UpdateWidget { .. } => "update_widget",
+            Request::DeleteWidget { .. } => "delete_widget",
+            Request::Execute { .. } => "execute",
+            Request::PatchElement { .. } => "patch_element",
+        }
+    }
+}

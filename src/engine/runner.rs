@@ -1,0 +1,203 @@
+//! The engine thread's loop: wait for a request or the next due follow-up, take everything
+//! queued meanwhile (group commit), plan each request against the world, commit once,
+//! then broadcast and reply. On a failed commit the world is rolled back.
+
+use super::world::World;
+use super::{EngineConfig, EngineError, Msg, Reply, Request, events, plan};
+use crate::hub::{Hub, HubEvent};
+use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
+use crate::store::{Store, Write};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+struct Job {
+    req: Request,
+    actor: Actor,
+    reply: Option<Reply>,
+}
+
+/// Everything one group commit accumulates.
+#[derive(Default)]
+struct Group {
+    writes: Vec<Write>,
+    undo: Vec<Write>,
+    events: Vec<HubEvent>,
+    replies: Vec<(Option<Reply>, Result<Id, EngineError>)>,
+}
+
+impl Group {
+    /// Applies a command's writes to the world and records how to undo and announce them.
+    fn stage(&mut self, world: &mut World, writes: Vec<Write>) {
+        let active_before = world.active;
+        let enabled_before = world.enabled();
+        let undo: Vec<Write> = writes.iter().map(|w| world.apply(w)).collect();
+        self.events
+            .extend(events::derive(world, &undo, active_before, &enabled_before));
+        self.undo.extend(undo);
+        self.writes.extend(writes);
+    }
+}
+
+pub fn run(
+    rx: Receiver<Msg>,
+    store: Arc<Store>,
+    mut world: World,
+    hub: Arc<Hub>,
+    cfg: EngineConfig,
+) {
+    let mut stopping = false;
+    while !stopping {
+        let first = match next_due(&world) {
+            Some(due) => match rx.recv_timeout(Duration::from_millis(due.saturating_sub(now_ms())))
+            {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+            None => match rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => break,
+            },
+        };
+        let mut jobs = Vec::new();
+        let mut pending = first;
+        // Everything that queued up while the previous commit was in flight joins this group.
+        while let Some(m) = pending.take() {
+            match m {
+                Msg::Request { req, actor, reply } => jobs.push(Job { req, actor, reply }),
+                Msg::Shutdown => stopping = true,
+            }
+            if !stopping && jobs.len() < cfg.max_group {
+                pending = rx.try_recv().ok();
+            }
+        }
+        process(&store, &mut world, &hub, &cfg, jobs);
+    }
+    tracing::debug!("engine stopped");
+}
+
+fn next_due(world: &World) -> Option<u64> {
+    world.timers.values().map(|t| t.due_ms).min()
+}
+
+fn process(store: &Store, world: &mut World, hub: &Hub, cfg: &EngineConfig, jobs: Vec<Job>) {
+    let now = now_ms();
+    let mut group = Group::default();
+
+    let due: Vec<(Id, String)> = world
+        .timers
+        .iter()
+        .filter(|(_, t)| t.due_ms <= now)
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in due {
+        let p = plan::fire_timer(world, &key);
+        group.stage(world, p.writes);
+    }
+
+    for job in jobs {
+        let target = describe(world, &job.req);
+        let result = plan::plan(world, &job.req, now);
+        let (ok, error) = match &result {
+            Ok(_) => (true, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        let reply = match result {
+            Ok(p) => {
+                let id = p.id;
+                group.stage(world, p.writes);
+                Ok(id)
+            }
+            Err(e) => {
+                tracing::debug!(actor = %job.actor, action = job.req.action(), error = %e, "request rejected");
+                Err(e)
+            }
+        };
+        let params = match &job.req {
+            Request::Execute { parameters, .. } => serde_json::Value::Object(parameters.clone()),
+            _ => serde_json::Value::Null,
+        };
+        let id = world.next_id(Kind::Audit);
+        let entry = AuditEntry {
+            id,
+            at_ms: now,
+            actor: job.actor,
+            action: job.req.action().into(),
+            target,
+            params,
+            ok,
+            error,
+        };
+        let mut writes = vec![
+            Write::Counter(Kind::Audit, id + 1),
+            Write::Audit(entry.clone()),
+        ];
+        if id > cfg.audit_keep {
+            writes.push(Write::AuditDelete(id - cfg.audit_keep));
+        }
+        group.stage(world, writes);
+        group.events.push(HubEvent::CommandExecuted(entry));
+        group.replies.push((job.reply, reply));
+    }
+
+    if group.writes.is_empty() {
+        return reply_all(group.replies);
+    }
+    match store.commit(&group.writes) {
+        Ok(()) => {
+            // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
+            hub.publish(&group.events);
+            reply_all(group.replies);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed; the group is rolled back");
+            for u in group.undo.iter().rev() {
+                world.apply(u);
+            }
+            let failed = group
+                .replies
+                .into_iter()
+                .map(|(r, res)| (r, res.and(Err(EngineError::CommitFailed(e.to_string())))))
+                .collect();
+            reply_all(failed);
+        }
+    }
+}
+
+fn reply_all(replies: Vec<(Option<Reply>, Result<Id, EngineError>)>) {
+    for (reply, result) in replies {
+        if let Some(r) = reply {
+            // The caller may have gone away (client disconnected): nothing to do then.
+            let _ = r.send(result);
+        }
+    }
+}
+
+/// A human-readable target for the audit log, known before planning (also for failures).
+fn describe(world: &World, req: &Request) -> String {
+    let widget = |id: &Id| match world.widgets.get(id) {
+        Some(w) => format!("{} \"{}\" ({id})", w.widget_class, w.name),
+        None => format!("widget {id}"),
+    };
+    let dashboard = |id: &Id| match world.dashboards.get(id) {
+        Some(d) => format!("dashboard \"{}\" ({id})", d.name),
+        None => format!("dashboard {id}"),
+    };
+    match req {
+        Request::CreateDashboard { name, .. } => format!("dashboard \"{name}\""),
+        Request::UpdateDashboard { id, .. }
+        | Request::DeleteDashboard { id }
+        | Request::ActivateDashboard { id } => dashboard(id),
+        Request::CreateWidget {
+            widget_class, name, ..
+        } => format!("{widget_class} \"{name}\""),
+        Request::UpdateWidget { id, .. } | Request::DeleteWidget { id } => widget(id),
+        Request::Execute {
+            widget_id, feature, ..
+        } => format!("{}.{feature}", widget(widget_id)),
+        Request::PatchElement {
+            widget_id, name, ..
+        } => format!("{}.{name}", widget(widget_id)),
+    }
+}

@@ -1,0 +1,126 @@
+//! The engine's in-memory copy of everything stored (except the audit log), so planning a
+//! command needs no I/O. Changed only through [`World::apply`], which mirrors what
+//! [`crate::store::Store::commit`] does on disk and returns the inverse write for rollback.
+
+use crate::model::{
+    Dashboard, Element, ElementView, Id, Kind, Media, Timer, Widget, enabled_widgets,
+};
+use crate::store::{Loaded, Write};
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Debug, Default)]
+pub struct World {
+    pub dashboards: BTreeMap<Id, Dashboard>,
+    pub widgets: BTreeMap<Id, Widget>,
+    pub elements: BTreeMap<Id, Element>,
+    /// (widget id, element name) → element id.
+    by_name: BTreeMap<(Id, String), Id>,
+    pub media: BTreeMap<Id, Media>,
+    pub timers: BTreeMap<(Id, String), Timer>,
+    pub active: Option<Id>,
+    counters: BTreeMap<Kind, u64>,
+}
+
+impl World {
+    pub fn from_loaded(l: Loaded) -> World {
+        let by_name = l
+            .elements
+            .values()
+            .map(|e| ((e.widget_id, e.name.clone()), e.id))
+            .collect();
+        World {
+            dashboards: l.dashboards,
+            widgets: l.widgets,
+            elements: l.elements,
+            by_name,
+            media: l.media,
+            timers: l.timers,
+            // A dangling active id (dashboard deleted by an older build) counts as none.
+            active: l.active,
+            counters: l.counters,
+        }
+    }
+
+    /// The id the next entity of `kind` gets.
+    pub fn next_id(&self, kind: Kind) -> Id {
+        self.counters.get(&kind).copied().unwrap_or(1)
+    }
+
+    pub fn active_dashboard(&self) -> Option<&Dashboard> {
+        self.active.and_then(|id| self.dashboards.get(&id))
+    }
+
+    /// Widgets on the active dashboard: their elements render on the overlay.
+    pub fn enabled(&self) -> HashSet<Id> {
+        enabled_widgets(self.active_dashboard())
+    }
+
+    pub fn elements_of(&self, widget_id: Id) -> Vec<&Element> {
+        let mut out: Vec<&Element> = self
+            .by_name
+            .range((widget_id, String::new())..(widget_id + 1, String::new()))
+            .filter_map(|(_, id)| self.elements.get(id))
+            .collect();
+        out.sort_by_key(|e| e.id);
+        out
+    }
+
+    pub fn element_by_name(&self, widget_id: Id, name: &str) -> Option<&Element> {
+        self.by_name
+            .get(&(widget_id, name.to_string()))
+            .and_then(|id| self.elements.get(id))
+    }
+
+    /// An element as the overlay and API see it.
+    pub fn view(&self, e: &Element, enabled: &HashSet<Id>) -> ElementView {
+        ElementView::new(e, enabled.contains(&e.widget_id), |id| self.media.get(&id))
+    }
+
+    /// Elements the overlay renders right now, for a snapshot.
+    pub fn overlay_view(&self) -> BTreeMap<Id, ElementView> {
+        let enabled = self.enabled();
+        self.elements
+            .values()
+            .map(|e| (e.id, self.view(e, &enabled)))
+            .collect()
+    }
+
+    /// Applies one write; returns the write that undoes it.
+    pub fn apply(&mut self, w: &Write) -> Write {
+        match w {
+            Write::Dashboard(id, new) => {
+                Write::Dashboard(*id, put(&mut self.dashboards, *id, new.clone()))
+            }
+            Write::Widget(id, new) => Write::Widget(*id, put(&mut self.widgets, *id, new.clone())),
+            Write::Element(id, new) => {
+                let old = put(&mut self.elements, *id, new.clone());
+                if let Some(o) = &old {
+                    self.by_name.remove(&(o.widget_id, o.name.clone()));
+                }
+                if let Some(n) = new {
+                    self.by_name.insert((n.widget_id, n.name.clone()), *id);
+                }
+                Write::Element(*id, old)
+            }
+            Write::Media(id, new) => Write::Media(*id, put(&mut self.media, *id, new.clone())),
+            Write::Timer(key, new) => {
+                Write::Timer(key.clone(), put(&mut self.timers, key.clone(), new.clone()))
+            }
+            Write::Active(a) => Write::Active(std::mem::replace(&mut self.active, *a)),
+            Write::Counter(kind, next) => {
+                let old = self.counters.insert(*kind, *next).unwrap_or(1);
+                Write::Counter(*kind, old)
+            }
+            // The audit log lives only on disk; nothing to undo in memory.
+            Write::Audit(e) => Write::AuditDelete(e.id),
+            Write::AuditDelete(id) => Write::AuditDelete(*id),
+        }
+    }
+}
+
+fn put<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) -> Option<V> {
+    match value {
+        Some(v) => map.insert(key, v),
+        None => map.remove(&key),
+    }
+}

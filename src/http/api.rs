@@ -1,0 +1,285 @@
+//! REST handlers (PROTOCOL.md). Writes go to the engine; reads come from committed state.
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{IdNamePath, IdPath, JsonBody};
+use super::views::{DashboardDetail, DashboardSummary, Views, WidgetDetail};
+use crate::engine::{DashboardPatch, ElementPatch, Request};
+use crate::hub::ClientKind;
+use crate::model::{Actor, AuditEntry, ElementView, Id, Map};
+use crate::widgets::{self, FeatureSpec, params::ParamSpec};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn views(app: &AppState) -> ApiResult<Views> {
+    Views::new(app.store.read()?)
+}
+
+pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    let obs = &app.settings.obs;
+    let twitch = &app.settings.twitch;
+    Ok(Json(json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime_s": app.started.elapsed().as_secs(),
+        "active_dashboard_id": app.hub.active_dashboard(),
+        "overlay_clients": app.hub.client_count(ClientKind::Overlay),
+        "admin_clients": app.hub.client_count(ClientKind::Admin),
+        "obs": {"enabled": obs.enabled, "connected": false, "state": if obs.enabled { "disconnected" } else { "disabled" }, "current_scene": null, "last_error": null},
+        "twitch": {"enabled": twitch.enabled, "connected": false, "channel": twitch.channel, "last_error": null},
+    })))
+}
+
+#[derive(Serialize)]
+pub struct WidgetTypeInfo {
+    widget_class: &'static str,
+    display_name: &'static str,
+    description: &'static str,
+    widget_parameters: Vec<ParamSpec>,
+    elements: Vec<ElementInfo>,
+    features: Vec<FeatureSpec>,
+}
+
+#[derive(Serialize)]
+struct ElementInfo {
+    name: &'static str,
+    element_type: crate::model::ElementType,
+}
+
+pub async fn widget_types() -> Json<Vec<WidgetTypeInfo>> {
+    Json(
+        widgets::REGISTRY
+            .iter()
+            .map(|w| {
+                let specs = w.parameters();
+                let defaults = widgets::params::validate(&specs, &Map::new()).unwrap_or_default();
+                WidgetTypeInfo {
+                    widget_class: w.class(),
+                    display_name: w.display_name(),
+                    description: w.description(),
+                    elements: w
+                        .elements(&defaults)
+                        .into_iter()
+                        .map(|e| ElementInfo {
+                            name: e.name,
+                            element_type: e.element_type,
+                        })
+                        .collect(),
+                    features: w.features(&defaults),
+                    widget_parameters: specs,
+                }
+            })
+            .collect(),
+    )
+}
+
+// ---- dashboards ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDashboard {
+    name: String,
+    #[serde(default)]
+    obs_scene: Option<String>,
+}
+
+pub async fn list_dashboards(
+    State(app): State<AppState>,
+) -> ApiResult<Json<Vec<DashboardSummary>>> {
+    Ok(Json(views(&app)?.dashboards()))
+}
+
+pub async fn create_dashboard(
+    State(app): State<AppState>,
+    JsonBody(b): JsonBody<NewDashboard>,
+) -> ApiResult<Response> {
+    let id = app
+        .engine
+        .call(
+            Actor::Admin,
+            Request::CreateDashboard {
+                name: b.name,
+                obs_scene: b.obs_scene,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(views(&app)?.dashboard(id)?)).into_response())
+}
+
+pub async fn get_dashboard(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<DashboardDetail>> {
+    Ok(Json(views(&app)?.dashboard(id)?))
+}
+
+pub async fn update_dashboard(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+    JsonBody(patch): JsonBody<DashboardPatch>,
+) -> ApiResult<Json<DashboardDetail>> {
+    app.engine
+        .call(Actor::Admin, Request::UpdateDashboard { id, patch })
+        .await?;
+    Ok(Json(views(&app)?.dashboard(id)?))
+}
+
+pub async fn delete_dashboard(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    app.engine
+        .call(Actor::Admin, Request::DeleteDashboard { id })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn activate_dashboard(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<DashboardDetail>> {
+    app.engine
+        .call(Actor::Admin, Request::ActivateDashboard { id })
+        .await?;
+    Ok(Json(views(&app)?.dashboard(id)?))
+}
+
+// ---- widgets ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWidget {
+    widget_class: String,
+    name: String,
+    #[serde(default)]
+    widget_parameters: Map,
+    #[serde(default)]
+    dashboard_ids: Vec<Id>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetPatch {
+    name: Option<String>,
+    widget_parameters: Option<Map>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteBody {
+    feature: String,
+    #[serde(default)]
+    parameters: Map,
+}
+
+#[derive(Serialize)]
+pub struct Executed {
+    ok: bool,
+    elements: Vec<ElementView>,
+}
+
+pub async fn list_widgets(State(app): State<AppState>) -> ApiResult<Json<Vec<WidgetDetail>>> {
+    Ok(Json(views(&app)?.widgets()?))
+}
+
+pub async fn create_widget(
+    State(app): State<AppState>,
+    JsonBody(b): JsonBody<NewWidget>,
+) -> ApiResult<Response> {
+    let req = Request::CreateWidget {
+        widget_class: b.widget_class,
+        name: b.name,
+        widget_parameters: b.widget_parameters,
+        dashboard_ids: b.dashboard_ids,
+    };
+    let id = app.engine.call(Actor::Admin, req).await?;
+    Ok((StatusCode::CREATED, Json(views(&app)?.widget(id)?)).into_response())
+}
+
+pub async fn get_widget(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WidgetDetail>> {
+    Ok(Json(views(&app)?.widget(id)?))
+}
+
+pub async fn update_widget(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+    JsonBody(b): JsonBody<WidgetPatch>,
+) -> ApiResult<Json<WidgetDetail>> {
+    let req = Request::UpdateWidget {
+        id,
+        name: b.name,
+        widget_parameters: b.widget_parameters,
+    };
+    app.engine.call(Actor::Admin, req).await?;
+    Ok(Json(views(&app)?.widget(id)?))
+}
+
+pub async fn delete_widget(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    app.engine
+        .call(Actor::Admin, Request::DeleteWidget { id })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn execute(
+    State(app): State<AppState>,
+    IdPath(widget_id): IdPath,
+    JsonBody(b): JsonBody<ExecuteBody>,
+) -> ApiResult<Json<Executed>> {
+    let req = Request::Execute {
+        widget_id,
+        feature: b.feature,
+        parameters: b.parameters,
+    };
+    app.engine.call(Actor::Admin, req).await?;
+    Ok(Json(Executed {
+        ok: true,
+        elements: views(&app)?.elements(widget_id)?,
+    }))
+}
+
+pub async fn patch_element(
+    State(app): State<AppState>,
+    IdNamePath(widget_id, name): IdNamePath,
+    JsonBody(patch): JsonBody<ElementPatch>,
+) -> ApiResult<Json<ElementView>> {
+    app.engine
+        .call(
+            Actor::Admin,
+            Request::PatchElement {
+                widget_id,
+                name: name.clone(),
+                patch,
+            },
+        )
+        .await?;
+    Ok(Json(views(&app)?.element(widget_id, &name)?))
+}
+
+// ---- audit ----
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<usize>,
+}
+
+/// The newest audit entries (activity feed), newest first.
+pub async fn audit(
+    State(app): State<AppState>,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    let Query(q) = q.map_err(|e| ApiError::validation("limit", e.body_text()))?;
+    let limit = q.limit.unwrap_or(50).min(1000);
+    Ok(Json(views(&app)?.reader().audit(limit)?))
+}

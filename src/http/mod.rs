@@ -1,0 +1,94 @@
+//! The axum server: REST under /api, WebSocket at /ws, embedded pages everywhere else.
+
+mod api;
+mod assets;
+pub mod error;
+mod extract;
+mod guard;
+mod views;
+mod ws;
+
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::hub::Hub;
+use crate::store::Store;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::http::Method;
+use axum::routing::{get, post};
+use error::ApiError;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::watch;
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub store: Arc<Store>,
+    pub hub: Arc<Hub>,
+    pub settings: Arc<Settings>,
+    pub started: Instant,
+    /// Flips to true on shutdown; WebSocket sessions close when it does.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(app: AppState) -> Router {
+    let body_limit = app.settings.server.max_json_kb as usize * 1024;
+    let api = Router::new()
+        .route("/status", get(api::status))
+        .route("/widget-types", get(api::widget_types))
+        .route(
+            "/dashboards",
+            get(api::list_dashboards).post(api::create_dashboard),
+        )
+        .route(
+            "/dashboards/{id}",
+            get(api::get_dashboard)
+                .patch(api::update_dashboard)
+                .delete(api::delete_dashboard),
+        )
+        .route("/dashboards/{id}/activate", post(api::activate_dashboard))
+        .route("/widgets", get(api::list_widgets).post(api::create_widget))
+        .route(
+            "/widgets/{id}",
+            get(api::get_widget)
+                .patch(api::update_widget)
+                .delete(api::delete_widget),
+        )
+        .route("/widgets/{id}/execute", post(api::execute))
+        .route(
+            "/widgets/{id}/elements/{name}",
+            axum::routing::patch(api::patch_element),
+        )
+        .route("/audit", get(api::audit))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::admin_api,
+        ));
+
+    Router::new()
+        .nest("/api", api)
+        .route("/ws", get(ws::upgrade))
+        .fallback(assets::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::host,
+        ))
+        .with_state(app)
+}
+
+async fn api_not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::not_found(format!("no such endpoint: {method} {}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not supported on {}", uri.path()),
+    )
+}

@@ -1,0 +1,278 @@
+//! The overlay hub: fans committed changes out to every WebSocket client.
+//!
+//! It keeps its own view of the elements (fed only by committed events) so a connecting
+//! client gets a snapshot consistent with the frames that follow. Each client has a
+//! bounded queue; broadcasting never waits: a client whose queue is full is marked lagged,
+//! skipped, and gets a fresh snapshot instead of the backlog.
+
+mod frame;
+pub mod session;
+
+pub use frame::Encoded;
+
+use crate::model::{AuditEntry, ElementView, Id};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::mpsc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Show,
+    Hide,
+    Update,
+    Delete,
+}
+
+/// A committed change, as the hub hears it from the engine.
+#[derive(Clone, Debug)]
+pub enum HubEvent {
+    Element {
+        action: Action,
+        element: ElementView,
+        was_enabled: bool,
+    },
+    DashboardActivated(Id),
+    DashboardDeactivated(Id),
+    /// Admin clients only: the activity feed.
+    CommandExecuted(AuditEntry),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientKind {
+    /// Read-only OBS browser sources.
+    Overlay,
+    /// The admin UI: same frames plus admin-only ones.
+    Admin,
+}
+
+#[derive(Serialize)]
+struct SnapshotBody<'a> {
+    active_dashboard_id: Option<Id>,
+    elements: Vec<&'a ElementView>,
+}
+
+#[derive(Serialize)]
+struct ElementUpdateBody<'a> {
+    action: Action,
+    element: &'a ElementView,
+}
+
+#[derive(Serialize)]
+struct DashboardBody {
+    dashboard_id: Id,
+}
+
+#[derive(Serialize)]
+struct CommandExecutedBody<'a> {
+    entry: &'a AuditEntry,
+}
+
+struct Client {
+    id: u64,
+    kind: ClientKind,
+    tx: mpsc::Sender<Arc<Encoded>>,
+    lagged: Arc<AtomicBool>,
+}
+
+struct State {
+    /// Every element, with `enabled` telling whether the overlay renders it.
+    elements: BTreeMap<Id, ElementView>,
+    active: Option<Id>,
+    clients: Vec<Client>,
+    /// The encoded snapshot, reused until the next change (reconnect storms stay cheap).
+    snapshot: Option<Arc<Encoded>>,
+}
+
+pub struct Hub {
+    state: Mutex<State>,
+    queue: usize,
+    next_client: AtomicU64,
+}
+
+/// A client's end: its queue, and the flag that says "you fell behind, resync".
+pub struct Subscription {
+    pub id: u64,
+    pub kind: ClientKind,
+    pub rx: mpsc::Receiver<Arc<Encoded>>,
+    lagged: Arc<AtomicBool>,
+}
+
+impl Subscription {
+    pub fn lagged(&self) -> bool {
+        self.lagged.load(Ordering::Acquire)
+    }
+}
+
+impl Hub {
+    /// `queue` is each client's bound in frames.
+    pub fn new(elements: BTreeMap<Id, ElementView>, active: Option<Id>, queue: usize) -> Hub {
+        Hub {
+            state: Mutex::new(State {
+                elements,
+                active,
+                clients: Vec::new(),
+                snapshot: None,
+            }),
+            queue: queue.max(1),
+            next_client: AtomicU64::new(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the view half-updated in a way that
+        // matters more than stopping the show; keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers a client; returns its subscription and the snapshot to send first.
+    pub fn subscribe(&self, kind: ClientKind) -> (Subscription, Arc<Encoded>) {
+        let (tx, rx) = mpsc::channel(self.queue);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let id = self.next_client.fetch_add(1, Ordering::Relaxed);
+        let mut st = self.lock();
+        st.clients.push(Client {
+            id,
+            kind,
+            tx,
+            lagged: lagged.clone(),
+        });
+        let snap = snapshot(&mut st);
+        (
+            Subscription {
+                id,
+                kind,
+                rx,
+                lagged,
+            },
+            snap,
+        )
+    }
+
+    /// A fresh snapshot for a client that asked for one or fell behind; drops its backlog.
+    pub fn resync(&self, sub: &mut Subscription) -> Arc<Encoded> {
+        let mut st = self.lock();
+        // Under the lock no broadcast can interleave: whatever is queued is older than the
+        // snapshot, whatever comes after the unlock is newer.
+        while sub.rx.try_recv().is_ok() {}
+        sub.lagged.store(false, Ordering::Release);
+        snapshot(&mut st)
+    }
+
+    pub fn unsubscribe(&self, id: u64) {
+        self.lock().clients.retain(|c| c.id != id);
+    }
+
+    pub fn client_count(&self, kind: ClientKind) -> usize {
+        self.lock()
+            .clients
+            .iter()
+            .filter(|c| c.kind == kind)
+            .count()
+    }
+
+    pub fn active_dashboard(&self) -> Option<Id> {
+        self.lock().active
+    }
+
+    /// Applies committed events to the view and queues them for every client. Never blocks.
+    pub fn publish(&self, events: &[HubEvent]) {
+        if events.is_empty() {
+            return;
+        }
+        let mut st = self.lock();
+        st.snapshot = None;
+        for ev in events {
+            let (msg, overlay_too) = match ev {
+                HubEvent::Element {
+                    action,
+                    element,
+                    was_enabled,
+                } => {
+                    if *action == Action::Delete {
+                        st.elements.remove(&element.id);
+                    } else {
+                        st.elements.insert(element.id, element.clone());
+                    }
+                    let body = ElementUpdateBody {
+                        action: *action,
+                        element,
+                    };
+                    // Overlays hear about elements they render, or just stopped rendering.
+                    (
+                        Encoded::new("element_update", &body),
+                        element.enabled || *was_enabled,
+                    )
+                }
+                HubEvent::DashboardActivated(id) => {
+                    st.active = Some(*id);
+                    (
+                        Encoded::new("dashboard_activated", &DashboardBody { dashboard_id: *id }),
+                        true,
+                    )
+                }
+                HubEvent::DashboardDeactivated(id) => {
+                    if st.active == Some(*id) {
+                        st.active = None;
+                    }
+                    (
+                        Encoded::new(
+                            "dashboard_deactivated",
+                            &DashboardBody { dashboard_id: *id },
+                        ),
+                        true,
+                    )
+                }
+                HubEvent::CommandExecuted(entry) => (
+                    Encoded::new("command_executed", &CommandExecutedBody { entry }),
+                    false,
+                ),
+            };
+            broadcast(&mut st, Arc::new(msg), overlay_too);
+        }
+    }
+
+    /// Sends an admin-only message (OBS/Twitch status, chat lines).
+    pub fn publish_admin(&self, msg: Encoded) {
+        let mut st = self.lock();
+        broadcast(&mut st, Arc::new(msg), false);
+    }
+}
+
+fn broadcast(st: &mut State, msg: Arc<Encoded>, overlay_too: bool) {
+    st.clients.retain(|c| {
+        if c.kind == ClientKind::Overlay && !overlay_too {
+            return true;
+        }
+        if c.lagged.load(Ordering::Acquire) {
+            return true;
+        }
+        match c.tx.try_send(msg.clone()) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::debug!(
+                    client = c.id,
+                    "client fell behind; it will get a fresh snapshot"
+                );
+                c.lagged.store(true, Ordering::Release);
+                true
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    });
+}
+
+fn snapshot(st: &mut State) -> Arc<Encoded> {
+    if let Some(s) = &st.snapshot {
+        return s.clone();
+    }
+    let body = SnapshotBody {
+        active_dashboard_id: st.active,
+        elements: st.elements.values().filter(|e| e.enabled).collect(),
+    };
+    let snap = Arc::new(Encoded::new("snapshot", &body));
+    st.snapshot = Some(snap.clone());
+    snap
+}

@@ -1,0 +1,11 @@
+//! stagehand: a stream-overlay companion daemon. See ARCHITECTURE.md for the map.
+
+pub mod config;
+pub mod engine;
+pub mod http;
+pub mod hub;
+pub mod model;
+pub mod server;
+pub mod shutdown;
+pub mod store;
+pub mod widgets;

@@ -1,0 +1,136 @@
+//! The stored data model: plain serde structs, no behaviour beyond small helpers.
+//!
+//! Stored as MessagePack with named fields, so new fields only need `#[serde(default)]`.
+
+mod audit;
+mod element;
+
+pub use audit::{Actor, AuditEntry};
+pub use element::{Element, ElementType, ElementView, MediaDetail};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every entity id. Kept below 2^53 so browsers decode it exactly.
+pub type Id = u64;
+/// Free-form JSON object (widget parameters, element properties, behaviour).
+pub type Map = serde_json::Map<String, serde_json::Value>;
+
+/// An admin-UI tab grouping widgets; at most one is active.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub id: Id,
+    pub name: String,
+    #[serde(default)]
+    pub obs_scene: Option<String>,
+    #[serde(default)]
+    pub widget_ids: Vec<Id>,
+    #[serde(default)]
+    pub position: u32,
+}
+
+/// An instance of a registered widget type; owns its elements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Widget {
+    pub id: Id,
+    pub widget_class: String,
+    pub name: String,
+    #[serde(default)]
+    pub widget_parameters: Map,
+    /// Runtime state kept by features (a donation total, a death count) across dashboards.
+    #[serde(default)]
+    pub state: Map,
+}
+
+/// An uploaded media file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Media {
+    pub id: Id,
+    pub filename: String,
+    pub original_name: String,
+    pub mime_type: String,
+    pub size: u64,
+    pub sha256: String,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub duration: Option<f64>,
+}
+
+impl Media {
+    pub fn url(&self) -> String {
+        format!("/media/{}", self.filename)
+    }
+}
+
+/// A change a feature makes to one element, found by its immutable name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ElementChange {
+    pub name: String,
+    #[serde(default)]
+    pub visible: Option<bool>,
+    /// Merged into the element's properties key by key; `null` removes a key.
+    #[serde(default)]
+    pub properties: Map,
+}
+
+/// A follow-up scheduled by a feature (e.g. hide the confetti after `blast_duration`).
+/// Persisted so it survives a restart; a newer follow-up with the same key replaces it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timer {
+    pub widget_id: Id,
+    pub key: String,
+    /// Unix milliseconds.
+    pub due_ms: u64,
+    pub changes: Vec<ElementChange>,
+}
+
+/// Id counters, one per entity kind, so ids read naturally (dashboard 1, 2, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Dashboard,
+    Widget,
+    Element,
+    Media,
+    Audit,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Dashboard,
+        Kind::Widget,
+        Kind::Element,
+        Kind::Media,
+        Kind::Audit,
+    ];
+
+    pub fn counter_key(self) -> &'static str {
+        match self {
+            Kind::Dashboard => "next_id.dashboard",
+            Kind::Widget => "next_id.widget",
+            Kind::Element => "next_id.element",
+            Kind::Media => "next_id.media",
+            Kind::Audit => "next_id.audit",
+        }
+    }
+}
+
+/// Widget on a dashboard? The overlay renders only elements of enabled widgets.
+pub fn enabled_widgets(active: Option<&Dashboard>) -> std::collections::HashSet<Id> {
+    active
+        .map(|d| d.widget_ids.iter().copied().collect())
+        .unwrap_or_default()
+}
+
+/// Element media assignment: role → media id.
+pub type MediaRoles = BTreeMap<String, Id>;
+
+/// Unix time in milliseconds.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

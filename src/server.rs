@@ -1,0 +1,98 @@
+//! Wires the daemon together: store → world → hub → engine → HTTP, and takes it apart
+//! again in the right order on shutdown (stop accepting, close sockets, finish writes).
+
+use crate::config::{ConfigError, Settings};
+use crate::engine::{Engine, EngineConfig, World};
+use crate::http::{AppState, router};
+use crate::hub::Hub;
+use crate::shutdown;
+use crate::store::{Store, StoreError};
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot open the data directory {dir}: {source}")]
+    Store { dir: String, source: StoreError },
+    #[error("cannot listen on {addr}: {source} (is another stagehand running? change server.bind)")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs until Ctrl-C/SIGTERM. Prints `listening on http://…` on stdout once connections
+/// are accepted (tests and scripts wait for that line).
+pub async fn run(settings: Settings) -> Result<(), StartError> {
+    let started = Instant::now();
+    let addr = settings.bind_addr()?;
+    let dir = settings.storage.data_dir.clone();
+    let store = Store::open(&dir).map_err(|source| StartError::Store {
+        dir: dir.display().to_string(),
+        source,
+    })?;
+    let store = Arc::new(store);
+    let loaded = store.load().map_err(|source| StartError::Store {
+        dir: dir.display().to_string(),
+        source,
+    })?;
+    let world = World::from_loaded(loaded);
+    let hub = Arc::new(Hub::new(
+        world.overlay_view(),
+        world.active,
+        settings.overlay.client_queue,
+    ));
+    let config = EngineConfig {
+        audit_keep: settings.storage.audit_keep,
+        max_group: 256,
+    };
+    let (engine, engine_thread) = Engine::start(store.clone(), world, hub.clone(), config)?;
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let local = listener.local_addr()?;
+    let (stop_tx, stop_rx) = shutdown::channel();
+    let app = AppState {
+        engine,
+        store,
+        hub,
+        settings: Arc::new(settings),
+        started,
+        shutdown: stop_rx.clone(),
+    };
+    tracing::info!(
+        overlay = %format!("http://{local}/overlay/"),
+        admin = %format!("http://{local}/admin/"),
+        startup_ms = started.elapsed().as_millis() as u64,
+        "stagehand is ready"
+    );
+    println!("listening on http://{local}");
+    let _ = std::io::stdout().flush();
+
+    let mut forced = stop_rx.clone();
+    let serve = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
+        shutdown::signal().await;
+        tracing::info!("shutting down: no new connections, closing sockets, finishing writes");
+        let _ = stop_tx.send(true);
+    });
+    tokio::select! {
+        r = serve => r?,
+        // Never hang on a client that will not close.
+        _ = async { let _ = forced.changed().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
+            tracing::warn!("connections still open after 5 s; closing anyway");
+        }
+    }
+    // Every request accepted so far has been answered; commit whatever is still queued.
+    tokio::task::spawn_blocking(move || engine_thread.shutdown())
+        .await
+        .map_err(std::io::Error::other)?;
+    tracing::info!("bye");
+    Ok(())
+}

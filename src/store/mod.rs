@@ -1,0 +1,346 @@
+//! The one redb file: tables, schema version and migrations, MessagePack values.
+//!
+//! Only the engine writes (through [`Store::commit`]); HTTP handlers read committed state
+//! through [`Store::read`], which never blocks on the writer (redb is MVCC).
+
+mod codec;
+mod read;
+mod tables;
+
+pub use read::StoreReader;
+
+use crate::model::{Dashboard, Element, Id, Kind, Media, Timer, Widget};
+use codec::enc;
+use redb::{Database, ReadableDatabase, ReadableTable};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tables::*;
+
+/// The schema this build writes. Older files are migrated on open; newer ones are refused.
+pub const SCHEMA_VERSION: u64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage error: {0}")]
+    Redb(#[from] redb::Error),
+    #[error("corrupt record in table {table}: {message}")]
+    Codec {
+        table: &'static str,
+        message: String,
+    },
+    #[error(
+        "the data file was written by a newer stagehand (schema version {found}, this build supports up to {supported}); \
+         upgrade stagehand or point storage.data_dir at another directory"
+    )]
+    TooNew { found: u64, supported: u64 },
+    #[error("element name '{name}' already exists in widget {widget_id}")]
+    DuplicateElement { widget_id: Id, name: String },
+}
+
+macro_rules! redb_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Redb(e.into())
+            }
+        }
+    )*};
+}
+redb_errors!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// One write of a commit. `None` deletes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Write {
+    Dashboard(Id, Option<Dashboard>),
+    Widget(Id, Option<Widget>),
+    Element(Id, Option<Element>),
+    Media(Id, Option<Media>),
+    Timer((Id, String), Option<Timer>),
+    Active(Option<Id>),
+    Counter(Kind, u64),
+    Audit(crate::model::AuditEntry),
+    AuditDelete(Id),
+}
+
+/// Everything the engine keeps in memory, read once at start-up.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub dashboards: BTreeMap<Id, Dashboard>,
+    pub widgets: BTreeMap<Id, Widget>,
+    pub elements: BTreeMap<Id, Element>,
+    pub media: BTreeMap<Id, Media>,
+    pub timers: BTreeMap<(Id, String), Timer>,
+    pub active: Option<Id>,
+    pub counters: BTreeMap<Kind, u64>,
+}
+
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens (or creates) `<dir>/stagehand.redb`, migrating an older schema in one transaction.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Redb(redb::StorageError::Io(e).into()))?;
+        let db = Database::create(dir.join("stagehand.redb"))?;
+        let store = Store { db };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let txn = self.db.begin_write()?;
+        for step in &MIGRATIONS[found as usize..] {
+            step(&txn)?;
+        }
+        txn.open_table(META)?.insert(SCHEMA_KEY, SCHEMA_VERSION)?;
+        txn.commit()?;
+        tracing::info!(from = found, to = SCHEMA_VERSION, "migrated data file");
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read()?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(meta.get(SCHEMA_KEY)?.map(|v| v.value()).unwrap_or(0))
+    }
+
+    /// A consistent view of committed data.
+    pub fn read(&self) -> Result<StoreReader, StoreError> {
+        Ok(StoreReader::new(self.db.begin_read()?))
+    }
+
+    /// Loads everything the engine keeps in memory.
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        self.read()?.load()
+    }
+
+    /// Writes a group of changes in ONE durable transaction: all or nothing.
+    pub fn commit(&self, writes: &[Write]) -> Result<(), StoreError> {
+        // Durability::Immediate is redb's default: one fsync per commit, so an acknowledged
+        // change survives a crash or power loss.
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let mut dashboards = txn.open_table(DASHBOARDS)?;
+            let mut widgets = txn.open_table(WIDGETS)?;
+            let mut elements = txn.open_table(ELEMENTS)?;
+            let mut names = txn.open_table(ELEMENT_NAMES)?;
+            let mut media = txn.open_table(MEDIA)?;
+            let mut timers = txn.open_table(TIMERS)?;
+            let mut audit = txn.open_table(AUDIT)?;
+            for w in writes {
+                match w {
+                    Write::Dashboard(id, Some(d)) => {
+                        dashboards.insert(id, enc("dashboards", d)?.as_slice())?;
+                    }
+                    Write::Dashboard(id, None) => {
+                        dashboards.remove(id)?;
+                    }
+                    Write::Widget(id, Some(v)) => {
+                        widgets.insert(id, enc("widgets", v)?.as_slice())?;
+                    }
+                    Write::Widget(id, None) => {
+                        widgets.remove(id)?;
+                    }
+                    Write::Element(id, Some(e)) => {
+                        // The unique (widget_id, name) index: names are immutable, so an
+                        // existing entry must point at this very element.
+                        let key = (e.widget_id, e.name.as_str());
+                        let existing = names.get(key)?.map(|v| v.value());
+                        match existing {
+                            Some(other) if other != *id => {
+                                return Err(StoreError::DuplicateElement {
+                                    widget_id: e.widget_id,
+                                    name: e.name.clone(),
+                                });
+                            }
+                            Some(_) => {}
+                            None => {
+                                names.insert(key, id)?;
+                            }
+                        }
+                        elements.insert(id, enc("elements", e)?.as_slice())?;
+                    }
+                    Write::Element(id, None) => {
+                        let old = elements
+                            .remove(id)?
+                            .map(|v| codec::dec::<Element>("elements", v.value()));
+                        if let Some(Ok(old)) = old {
+                            names.remove((old.widget_id, old.name.as_str()))?;
+                        }
+                    }
+                    Write::Media(id, Some(m)) => {
+                        media.insert(id, enc("media", m)?.as_slice())?;
+                    }
+                    Write::Media(id, None) => {
+                        media.remove(id)?;
+                    }
+                    Write::Timer((wid, key), Some(t)) => {
+                        timers.insert((*wid, key.as_str()), enc("timers", t)?.as_slice())?;
+                    }
+                    Write::Timer((wid, key), None) => {
+                        timers.remove((*wid, key.as_str()))?;
+                    }
+                    Write::Active(a) => {
+                        meta.insert(ACTIVE_KEY, a.unwrap_or(0))?;
+                    }
+                    Write::Counter(kind, next) => {
+                        meta.insert(kind.counter_key(), next)?;
+                    }
+                    Write::Audit(entry) => {
+                        audit.insert(entry.id, enc("audit", entry)?.as_slice())?;
+                    }
+                    Write::AuditDelete(id) => {
+                        audit.remove(id)?;
+                    }
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// Schema migrations: `MIGRATIONS[v]` upgrades version `v` to `v + 1`, all inside the
+/// caller's single write transaction.
+type Migration = fn(&redb::WriteTransaction) -> Result<(), StoreError>;
+const MIGRATIONS: &[Migration] = &[create_tables_v1];
+
+/// v0 → v1: an empty file gets every table and its id counters.
+fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut meta = txn.open_table(META)?;
+    for kind in Kind::ALL {
+        if meta.get(kind.counter_key())?.is_none() {
+            meta.insert(kind.counter_key(), 1)?;
+        }
+    }
+    if meta.get(ACTIVE_KEY)?.is_none() {
+        meta.insert(ACTIVE_KEY, 0)?;
+    }
+    txn.open_table(DASHBOARDS)?;
+    txn.open_table(WIDGETS)?;
+    txn.open_table(ELEMENTS)?;
+    txn.open_table(ELEMENT_NAMES)?;
+    txn.open_table(MEDIA)?;
+    txn.open_table(COMMANDS)?;
+    txn.open_table(COOLDOWNS)?;
+    txn.open_table(AUDIT)?;
+    txn.open_table(TIMERS)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ElementType, Map};
+
+    fn element(id: Id, widget_id: Id, name: &str) -> Element {
+        Element {
+            id,
+            widget_id,
+            name: name.into(),
+            element_type: ElementType::Text,
+            properties: Map::new(),
+            behavior: Map::new(),
+            visible: false,
+            media: Default::default(),
+        }
+    }
+
+    #[test]
+    fn fresh_file_is_migrated_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let d = Dashboard {
+            id: 1,
+            name: "Main".into(),
+            obs_scene: None,
+            widget_ids: vec![2],
+            position: 0,
+        };
+        store
+            .commit(&[
+                Write::Dashboard(1, Some(d.clone())),
+                Write::Element(5, Some(element(5, 2, "a"))),
+                Write::Active(Some(1)),
+                Write::Counter(Kind::Dashboard, 2),
+            ])
+            .unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.dashboards[&1], d);
+        assert_eq!(loaded.active, Some(1));
+        assert_eq!(loaded.counters[&Kind::Dashboard], 2);
+        assert_eq!(
+            store
+                .read()
+                .unwrap()
+                .element_by_name(2, "a")
+                .unwrap()
+                .unwrap()
+                .id,
+            5
+        );
+    }
+
+    #[test]
+    fn element_names_are_unique_per_widget() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .commit(&[Write::Element(1, Some(element(1, 7, "x")))])
+            .unwrap();
+        let err = store
+            .commit(&[Write::Element(2, Some(element(2, 7, "x")))])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::DuplicateElement { .. }));
+        // The failed commit wrote nothing; another widget may use the name.
+        store
+            .commit(&[Write::Element(2, Some(element(2, 8, "x")))])
+            .unwrap();
+        store.commit(&[Write::Element(1, None)]).unwrap();
+        store
+            .commit(&[Write::Element(3, Some(element(3, 7, "x")))])
+            .unwrap();
+    }
+
+    #[test]
+    fn newer_schema_is_refused_with_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let txn = store.db.begin_write().unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .insert(SCHEMA_KEY, 99)
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let err = Store::open(dir.path()).err().expect("refused");
+        assert!(err.to_string().contains("schema version 99"), "{err}");
+    }
+}

@@ -1,0 +1,153 @@
+//! Reads of committed state, for the API and for start-up.
+
+use super::codec::dec;
+use super::tables::*;
+use super::{Loaded, StoreError};
+use crate::model::{AuditEntry, Dashboard, Element, Id, Kind, Media, Timer, Widget};
+use redb::{ReadTransaction, ReadableTable, TableDefinition};
+use serde::de::DeserializeOwned;
+
+/// A read transaction: every call sees the same committed snapshot.
+pub struct StoreReader {
+    txn: ReadTransaction,
+}
+
+impl StoreReader {
+    pub(super) fn new(txn: ReadTransaction) -> Self {
+        StoreReader { txn }
+    }
+
+    fn get<T: DeserializeOwned>(
+        &self,
+        def: TableDefinition<u64, &[u8]>,
+        name: &'static str,
+        id: Id,
+    ) -> Result<Option<T>, StoreError> {
+        let table = self.txn.open_table(def)?;
+        match table.get(id)? {
+            Some(v) => Ok(Some(dec(name, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    fn all<T: DeserializeOwned>(
+        &self,
+        def: TableDefinition<u64, &[u8]>,
+        name: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        let table = self.txn.open_table(def)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (_, v) = row?;
+            out.push(dec(name, v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn dashboard(&self, id: Id) -> Result<Option<Dashboard>, StoreError> {
+        self.get(DASHBOARDS, "dashboards", id)
+    }
+
+    /// All dashboards in tab order.
+    pub fn dashboards(&self) -> Result<Vec<Dashboard>, StoreError> {
+        let mut all: Vec<Dashboard> = self.all(DASHBOARDS, "dashboards")?;
+        all.sort_by_key(|d| (d.position, d.id));
+        Ok(all)
+    }
+
+    pub fn widget(&self, id: Id) -> Result<Option<Widget>, StoreError> {
+        self.get(WIDGETS, "widgets", id)
+    }
+
+    pub fn widgets(&self) -> Result<Vec<Widget>, StoreError> {
+        self.all(WIDGETS, "widgets")
+    }
+
+    pub fn media(&self, id: Id) -> Result<Option<Media>, StoreError> {
+        self.get(MEDIA, "media", id)
+    }
+
+    pub fn all_media(&self) -> Result<Vec<Media>, StoreError> {
+        self.all(MEDIA, "media")
+    }
+
+    /// A widget's elements in creation order, via the (widget_id, name) index.
+    pub fn elements_of(&self, widget_id: Id) -> Result<Vec<Element>, StoreError> {
+        let names = self.txn.open_table(ELEMENT_NAMES)?;
+        let elements = self.txn.open_table(ELEMENTS)?;
+        let mut out: Vec<Element> = Vec::new();
+        for row in names.range((widget_id, "")..(widget_id + 1, ""))? {
+            let (_, id) = row?;
+            if let Some(v) = elements.get(id.value())? {
+                out.push(dec("elements", v.value())?);
+            }
+        }
+        out.sort_by_key(|e| e.id);
+        Ok(out)
+    }
+
+    pub fn element_by_name(
+        &self,
+        widget_id: Id,
+        name: &str,
+    ) -> Result<Option<Element>, StoreError> {
+        let names = self.txn.open_table(ELEMENT_NAMES)?;
+        let Some(id) = names.get((widget_id, name))?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        self.get(ELEMENTS, "elements", id)
+    }
+
+    pub fn active_dashboard(&self) -> Result<Option<Id>, StoreError> {
+        let meta = self.txn.open_table(META)?;
+        Ok(meta
+            .get(ACTIVE_KEY)?
+            .map(|v| v.value())
+            .filter(|id| *id != 0))
+    }
+
+    /// The newest audit entries, newest first.
+    pub fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        let table = self.txn.open_table(AUDIT)?;
+        let mut out = Vec::new();
+        for row in table.iter()?.rev().take(limit) {
+            let (_, v) = row?;
+            out.push(dec("audit", v.value())?);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn load(&self) -> Result<Loaded, StoreError> {
+        let mut l = Loaded {
+            active: self.active_dashboard()?,
+            ..Loaded::default()
+        };
+        for d in self.all::<Dashboard>(DASHBOARDS, "dashboards")? {
+            l.dashboards.insert(d.id, d);
+        }
+        for w in self.widgets()? {
+            l.widgets.insert(w.id, w);
+        }
+        for e in self.all::<Element>(ELEMENTS, "elements")? {
+            l.elements.insert(e.id, e);
+        }
+        for m in self.all_media()? {
+            l.media.insert(m.id, m);
+        }
+        let timers = self.txn.open_table(TIMERS)?;
+        for row in timers.iter()? {
+            let (_, v) = row?;
+            let t: Timer = dec("timers", v.value())?;
+            l.timers.insert((t.widget_id, t.key.clone()), t);
+        }
+        let meta = self.txn.open_table(META)?;
+        for kind in Kind::ALL {
+            let next = meta
+                .get(kind.counter_key())?
+                .map(|v| v.value())
+                .unwrap_or(1);
+            l.counters.insert(kind, next);
+        }
+        Ok(l)
+    }
+}

@@ -1,0 +1,21 @@
+//! Table definitions. Keys are ids or (id, name) tuples; values are MessagePack.
+
+use redb::TableDefinition;
+
+/// Schema version, id counters (`next_id.*`), active dashboard (0 = none).
+pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+pub const SCHEMA_KEY: &str = "schema_version";
+pub const ACTIVE_KEY: &str = "active_dashboard";
+
+pub const DASHBOARDS: TableDefinition<u64, &[u8]> = TableDefinition::new("dashboards");
+pub const WIDGETS: TableDefinition<u64, &[u8]> = TableDefinition::new("widgets");
+pub const ELEMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("elements");
+/// Unique index (widget_id, element name) → element id.
+pub const ELEMENT_NAMES: TableDefinition<(u64, &str), u64> = TableDefinition::new("element_names");
+pub const MEDIA: TableDefinition<u64, &[u8]> = TableDefinition::new("media");
+pub const COMMANDS: TableDefinition<u64, &[u8]> = TableDefinition::new("commands");
+/// (command id, user id) → last fired, unix ms.
+pub const COOLDOWNS: TableDefinition<(u64, &str), u64> = TableDefinition::new("cooldowns");
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// (widget id, follow-up key) → pending follow-up.
+pub const TIMERS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("timers");

@@ -1,0 +1,505 @@
+//! Typed parameter specs and the one validator every input goes through
+//! (REST, chat, widget parameters), so errors always name the parameter and what is allowed.
+
+use super::color;
+use crate::model::Map;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    Dropdown,
+    Multiselect,
+    Checkbox,
+    Text,
+    Color,
+    Number,
+    Slider,
+}
+
+/// One parameter of a feature or a widget (PROTOCOL.md `ParamSpec`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub display_name: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub description: &'static str,
+    pub optional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+}
+
+impl ParamSpec {
+    fn new(name: &'static str, display_name: &'static str, kind: ParamType) -> Self {
+        ParamSpec {
+            name,
+            kind,
+            display_name,
+            description: "",
+            optional: false,
+            default: None,
+            options: None,
+            min: None,
+            max: None,
+            step: None,
+            max_length: None,
+        }
+    }
+    pub fn dropdown(name: &'static str, display: &'static str, options: &[&'static str]) -> Self {
+        Self {
+            options: Some(options.to_vec()),
+            ..Self::new(name, display, ParamType::Dropdown)
+        }
+    }
+    pub fn multiselect(
+        name: &'static str,
+        display: &'static str,
+        options: &[&'static str],
+    ) -> Self {
+        Self {
+            options: Some(options.to_vec()),
+            ..Self::new(name, display, ParamType::Multiselect)
+        }
+    }
+    pub fn checkbox(name: &'static str, display: &'static str) -> Self {
+        Self::new(name, display, ParamType::Checkbox)
+    }
+    pub fn text(name: &'static str, display: &'static str, max_length: usize) -> Self {
+        Self {
+            max_length: Some(max_length),
+            ..Self::new(name, display, ParamType::Text)
+        }
+    }
+    pub fn color(name: &'static str, display: &'static str) -> Self {
+        Self::new(name, display, ParamType::Color)
+    }
+    pub fn number(name: &'static str, display: &'static str, min: f64, max: f64) -> Self {
+        Self {
+            min: Some(min),
+            max: Some(max),
+            ..Self::new(name, display, ParamType::Number)
+        }
+    }
+    pub fn slider(
+        name: &'static str,
+        display: &'static str,
+        min: f64,
+        max: f64,
+        step: f64,
+    ) -> Self {
+        Self {
+            min: Some(min),
+            max: Some(max),
+            step: Some(step),
+            ..Self::new(name, display, ParamType::Slider)
+        }
+    }
+    pub fn step(mut self, step: f64) -> Self {
+        self.step = Some(step);
+        self
+    }
+    /// Optional, filled with `default` when absent.
+    pub fn default(mut self, v: impl Into<Value>) -> Self {
+        self.optional = true;
+        self.default = Some(v.into());
+        self
+    }
+    /// Optional without a default: absent stays absent.
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+    pub fn describe(mut self, d: &'static str) -> Self {
+        self.description = d;
+        self
+    }
+}
+
+/// A rejected parameter: which one, and why (the message lists what is allowed).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParamError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ParamError {
+    fn new(field: &str, message: String) -> Self {
+        ParamError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+/// Validates `input` against `specs`: rejects unknown names, fills defaults, normalizes
+/// values (canonical dropdown spelling, `#RRGGBB` colors, integral numbers as integers).
+pub fn validate(specs: &[ParamSpec], input: &Map) -> Result<Map, ParamError> {
+    if let Some(unknown) = input
+        .keys()
+        .find(|k| !specs.iter().any(|s| s.name == k.as_str()))
+    {
+        let allowed: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        let message = if allowed.is_empty() {
+            format!("unknown parameter '{unknown}': this takes no parameters")
+        } else {
+            format!(
+                "unknown parameter '{unknown}'; parameters are: {}",
+                allowed.join(", ")
+            )
+        };
+        return Err(ParamError::new(unknown, message));
+    }
+    let mut out = Map::new();
+    for spec in specs {
+        match input.get(spec.name) {
+            Some(v) if !v.is_null() => {
+                let v = validate_value(spec, v).map_err(|m| ParamError::new(spec.name, m))?;
+                out.insert(spec.name.to_string(), v);
+            }
+            _ => {
+                if let Some(d) = &spec.default {
+                    out.insert(spec.name.to_string(), d.clone());
+                } else if !spec.optional {
+                    return Err(ParamError::new(
+                        spec.name,
+                        format!(
+                            "parameter '{}' is required{}",
+                            spec.name,
+                            allowed_hint(spec)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Merges `patch` over `current` (a `null` resets to the default) and validates the result.
+pub fn validate_patch(specs: &[ParamSpec], current: &Map, patch: &Map) -> Result<Map, ParamError> {
+    let mut merged = current.clone();
+    merged.retain(|k, _| specs.iter().any(|s| s.name == k.as_str()));
+    for (k, v) in patch {
+        if v.is_null() {
+            merged.remove(k);
+        } else {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    if let Some(unknown) = patch
+        .keys()
+        .find(|k| !specs.iter().any(|s| s.name == k.as_str()))
+    {
+        let allowed: Vec<&str> = specs.iter().map(|s| s.name).collect();
+        return Err(ParamError::new(
+            unknown,
+            format!(
+                "unknown parameter '{unknown}'; parameters are: {}",
+                allowed.join(", ")
+            ),
+        ));
+    }
+    validate(specs, &merged)
+}
+
+fn allowed_hint(spec: &ParamSpec) -> String {
+    match spec.kind {
+        ParamType::Dropdown | ParamType::Multiselect => {
+            format!(
+                " (one of {})",
+                spec.options.as_deref().unwrap_or(&[]).join(", ")
+            )
+        }
+        ParamType::Number | ParamType::Slider => range_text(spec)
+            .map(|r| format!(" (a number {r})"))
+            .unwrap_or_else(|| " (a number)".into()),
+        ParamType::Color => " (a color like #FF5733 or red)".into(),
+        ParamType::Checkbox => " (true or false)".into(),
+        ParamType::Text => String::new(),
+    }
+}
+
+fn range_text(spec: &ParamSpec) -> Option<String> {
+    match (spec.min, spec.max) {
+        (Some(a), Some(b)) => Some(format!("from {} to {}", fmt_num(a), fmt_num(b))),
+        (Some(a), None) => Some(format!("of at least {}", fmt_num(a))),
+        (None, Some(b)) => Some(format!("of at most {}", fmt_num(b))),
+        (None, None) => None,
+    }
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A number as JSON: integral values become integers so `100` stays `100`, not `100.0`.
+pub fn num_value(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        Value::from(n as i64)
+    } else {
+        Value::from(n)
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
+    let name = spec.name;
+    match spec.kind {
+        ParamType::Dropdown => {
+            let options = spec.options.as_deref().unwrap_or(&[]);
+            let s = v.as_str().ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be one of {}, got {}",
+                    options.join(", "),
+                    type_name(v)
+                )
+            })?;
+            match_option(options, s).map(Value::from).ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be one of {} (got \"{s}\")",
+                    options.join(", ")
+                )
+            })
+        }
+        ParamType::Multiselect => {
+            let options = spec.options.as_deref().unwrap_or(&[]);
+            let items = v.as_array().ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be a list of {}, got {}",
+                    options.join(", "),
+                    type_name(v)
+                )
+            })?;
+            let mut out: Vec<Value> = Vec::new();
+            for item in items {
+                let s = item.as_str().unwrap_or_default();
+                let canonical = match_option(options, s).ok_or_else(|| {
+                    format!(
+                        "parameter '{name}' accepts only {} (got {item})",
+                        options.join(", ")
+                    )
+                })?;
+                if !out.iter().any(|o| o == canonical) {
+                    out.push(Value::from(canonical));
+                }
+            }
+            Ok(Value::Array(out))
+        }
+        ParamType::Checkbox => v.as_bool().map(Value::from).ok_or_else(|| {
+            format!(
+                "parameter '{name}' must be true or false, got {}",
+                type_name(v)
+            )
+        }),
+        ParamType::Text => {
+            let s = v
+                .as_str()
+                .ok_or_else(|| format!("parameter '{name}' must be text, got {}", type_name(v)))?;
+            // Control characters have no business on an overlay; drop them rather than reject.
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .collect();
+            if let Some(max) = spec.max_length {
+                let n = s.chars().count();
+                if n > max {
+                    return Err(format!(
+                        "parameter '{name}' is too long: {n} characters, at most {max} allowed"
+                    ));
+                }
+            }
+            Ok(Value::from(s))
+        }
+        ParamType::Color => {
+            let s = v.as_str().ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be a color like #FF5733 or red, got {}",
+                    type_name(v)
+                )
+            })?;
+            color::parse(s).map(Value::from).ok_or_else(|| {
+                format!("parameter '{name}' must be a color like #FF5733 or a CSS color name (got \"{s}\")")
+            })
+        }
+        ParamType::Number | ParamType::Slider => {
+            let n = v.as_f64().filter(|n| n.is_finite()).ok_or_else(|| {
+                format!("parameter '{name}' must be a number, got {}", type_name(v))
+            })?;
+            let out_of_range = spec.min.is_some_and(|m| n < m) || spec.max.is_some_and(|m| n > m);
+            if out_of_range {
+                return Err(format!(
+                    "parameter '{name}' must be {} (got {})",
+                    range_text(spec).unwrap_or_default(),
+                    fmt_num(n)
+                ));
+            }
+            if let Some(step) = spec.step.filter(|s| *s > 0.0) {
+                let base = spec.min.unwrap_or(0.0);
+                let k = (n - base) / step;
+                if (k - k.round()).abs() > 1e-6 {
+                    return Err(format!(
+                        "parameter '{name}' must be a multiple of {} (got {})",
+                        fmt_num(step),
+                        fmt_num(n)
+                    ));
+                }
+            }
+            Ok(num_value(n))
+        }
+    }
+}
+
+/// Case-insensitive match of a dropdown option; returns the canonical spelling.
+pub fn match_option<'a>(options: &[&'a str], s: &str) -> Option<&'a str> {
+    let s = s.trim();
+    options.iter().copied().find(|o| o.eq_ignore_ascii_case(s))
+}
+
+/// Reads a validated parameter (validation guarantees presence and type for required ones).
+pub fn get_f64(m: &Map, key: &str, fallback: f64) -> f64 {
+    m.get(key).and_then(Value::as_f64).unwrap_or(fallback)
+}
+
+pub fn get_str<'a>(m: &'a Map, key: &str, fallback: &'a str) -> &'a str {
+    m.get(key).and_then(Value::as_str).unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn specs() -> Vec<ParamSpec> {
+        vec![
+            ParamSpec::dropdown("intensity", "Intensity", &["Low", "Medium", "High"]),
+            ParamSpec::color("color", "Color").default("#FF5733"),
+            ParamSpec::slider("count", "Count", 10.0, 500.0, 10.0).default(100),
+            ParamSpec::text("who", "Who", 5).optional(),
+            ParamSpec::checkbox("loud", "Loud").default(false),
+            ParamSpec::multiselect("tags", "Tags", &["a", "b"]).optional(),
+        ]
+    }
+
+    #[test]
+    fn fills_defaults_and_normalizes() {
+        let out = validate(&specs(), &map(json!({"intensity": "high", "color": "red"}))).unwrap();
+        assert_eq!(out["intensity"], "High");
+        assert_eq!(out["color"], "#FF0000");
+        assert_eq!(out["count"], 100);
+        assert_eq!(out["loud"], false);
+        assert!(!out.contains_key("who"));
+    }
+
+    #[test]
+    fn errors_name_the_parameter_and_the_allowed_values() {
+        let e = validate(&specs(), &map(json!({"intensity": "Extreme"}))).unwrap_err();
+        assert_eq!(e.field, "intensity");
+        assert!(e.message.contains("Low, Medium, High"), "{}", e.message);
+
+        let e = validate(&specs(), &map(json!({}))).unwrap_err();
+        assert_eq!(e.field, "intensity");
+        assert!(e.message.contains("required"));
+
+        let e = validate(
+            &specs(),
+            &map(json!({"intensity": "Low", "color": "purple-ish"})),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "color");
+
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "count": 501}))).unwrap_err();
+        assert_eq!(e.field, "count");
+        assert!(e.message.contains("from 10 to 500"), "{}", e.message);
+
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "count": 15}))).unwrap_err();
+        assert!(e.message.contains("multiple of 10"), "{}", e.message);
+
+        let e = validate(
+            &specs(),
+            &map(json!({"intensity": "Low", "who": "toolong"})),
+        )
+        .unwrap_err();
+        assert_eq!(e.field, "who");
+
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "nope": 1}))).unwrap_err();
+        assert_eq!(e.field, "nope");
+        assert!(e.message.contains("intensity, color"));
+
+        let e = validate(&specs(), &map(json!({"intensity": 3}))).unwrap_err();
+        assert!(e.message.contains("got a number"), "{}", e.message);
+
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "loud": "yes"}))).unwrap_err();
+        assert_eq!(e.field, "loud");
+
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "count": "12"}))).unwrap_err();
+        assert_eq!(e.field, "count");
+    }
+
+    #[test]
+    fn multiselect_dedupes_and_checks_options() {
+        let out = validate(
+            &specs(),
+            &map(json!({"intensity": "Low", "tags": ["A", "a", "b"]})),
+        )
+        .unwrap();
+        assert_eq!(out["tags"], json!(["a", "b"]));
+        let e = validate(&specs(), &map(json!({"intensity": "Low", "tags": ["c"]}))).unwrap_err();
+        assert_eq!(e.field, "tags");
+    }
+
+    #[test]
+    fn patch_merges_and_null_resets() {
+        let current = map(json!({"intensity": "Low", "count": 200}));
+        let out = validate_patch(
+            &specs(),
+            &current,
+            &map(json!({"count": null, "color": "#abc"})),
+        )
+        .unwrap();
+        assert_eq!(out["count"], 100);
+        assert_eq!(out["color"], "#AABBCC");
+        assert_eq!(out["intensity"], "Low");
+    }
+
+    #[test]
+    fn text_drops_control_characters() {
+        let out = validate(
+            &specs(),
+            &map(json!({"intensity": "Low", "who": "a\u{7}b"})),
+        )
+        .unwrap();
+        assert_eq!(out["who"], "ab");
+    }
+}

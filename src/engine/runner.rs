@@ -201,3 +201,97 @@ fn describe(world: &World, req: &Request) -> String {
         } => format!("{}.{name}", widget(widget_id)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Map;
+    use std::collections::BTreeMap;
+    use tokio::sync::oneshot;
+
+    fn job(req: Request) -> (Job, oneshot::Receiver<Result<Id, EngineError>>) {
+        let (tx, rx) = oneshot::channel();
+        (
+            Job {
+                req,
+                actor: Actor::Admin,
+                reply: Some(tx),
+            },
+            rx,
+        )
+    }
+
+    fn execute(widget_id: Id, feature: &str, params: serde_json::Value) -> Request {
+        let parameters: Map = params.as_object().cloned().unwrap_or_default();
+        Request::Execute {
+            widget_id,
+            feature: feature.into(),
+            parameters,
+        }
+    }
+
+    /// One group, one transaction: a bad command in the middle changes nothing, the good
+    /// ones around it all land, each with its own reply and audit entry.
+    #[test]
+    fn each_command_in_a_group_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut world = World::from_loaded(store.load().unwrap());
+        let hub = Hub::new(BTreeMap::new(), None, 64);
+        let cfg = EngineConfig {
+            audit_keep: 100,
+            max_group: 64,
+        };
+        let create = Request::CreateWidget {
+            widget_class: "DeathCounterWidget".into(),
+            name: "Deaths".into(),
+            widget_parameters: Map::new(),
+            dashboard_ids: vec![],
+        };
+        let (j1, r1) = job(create);
+        let (j2, r2) = job(execute(
+            1,
+            "increment_deaths",
+            serde_json::json!({"amount": 2}),
+        ));
+        let (j3, r3) = job(execute(
+            1,
+            "increment_deaths",
+            serde_json::json!({"amount": 1000}),
+        ));
+        let (j4, r4) = job(execute(1, "increment_deaths", serde_json::json!({})));
+        process(&store, &mut world, &hub, &cfg, vec![j1, j2, j3, j4]);
+        assert_eq!(r1.blocking_recv().unwrap().unwrap(), 1);
+        assert!(r2.blocking_recv().unwrap().is_ok());
+        assert!(matches!(
+            r3.blocking_recv().unwrap(),
+            Err(EngineError::Validation { .. })
+        ));
+        assert!(r4.blocking_recv().unwrap().is_ok());
+        let r = store.read().unwrap();
+        let e = &r.elements_of(1).unwrap()[0];
+        assert_eq!(e.properties["value"], 3);
+        let audit = r.audit(10).unwrap();
+        assert_eq!(audit.len(), 4);
+        assert!(!audit[1].ok, "the rejected command is audited as failed");
+        // Memory and disk agree.
+        assert_eq!(world.elements_of(1)[0].properties["value"], 3);
+    }
+
+    #[test]
+    fn the_audit_log_is_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut world = World::from_loaded(store.load().unwrap());
+        let hub = Hub::new(BTreeMap::new(), None, 64);
+        let cfg = EngineConfig {
+            audit_keep: 10,
+            max_group: 64,
+        };
+        for _ in 0..25 {
+            let (j, _) = job(Request::ActivateDashboard { id: 42 });
+            process(&store, &mut world, &hub, &cfg, vec![j]);
+        }
+        assert_eq!(store.read().unwrap().audit(100).unwrap().len(), 10);
+    }
+}

@@ -276,3 +276,56 @@ fn snapshot(st: &mut State) -> Arc<Encoded> {
     st.snapshot = Some(snap.clone());
     snap
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(i: u64) -> HubEvent {
+        HubEvent::DashboardActivated(i)
+    }
+
+    #[test]
+    fn a_full_queue_marks_the_client_lagged_and_resync_drops_the_backlog() {
+        let hub = Hub::new(BTreeMap::new(), None, 8);
+        let (mut slow, _) = hub.subscribe(ClientKind::Overlay);
+        let (mut fast, _) = hub.subscribe(ClientKind::Overlay);
+        for i in 0..5 {
+            hub.publish(&[event(i)]);
+            assert!(
+                fast.rx.try_recv().is_ok(),
+                "a reading client gets every frame"
+            );
+        }
+        assert!(!slow.lagged());
+        for i in 5..100 {
+            hub.publish(&[event(i)]);
+            let _ = fast.rx.try_recv();
+        }
+        assert!(slow.lagged(), "queue bound reached");
+        let snap = hub.resync(&mut slow);
+        assert_eq!(snap.kind, "snapshot");
+        assert!(!slow.lagged());
+        assert!(slow.rx.try_recv().is_err(), "backlog dropped");
+        hub.publish(&[event(100)]);
+        assert!(
+            slow.rx.try_recv().is_ok(),
+            "frames flow again after the resync"
+        );
+    }
+
+    #[test]
+    fn overlays_do_not_get_admin_frames() {
+        let hub = Hub::new(BTreeMap::new(), None, 8);
+        let (mut overlay, _) = hub.subscribe(ClientKind::Overlay);
+        let (mut admin, _) = hub.subscribe(ClientKind::Admin);
+        hub.publish_admin(Encoded::new(
+            "obs_status",
+            &serde_json::json!({"connected": true}),
+        ));
+        assert!(overlay.rx.try_recv().is_err());
+        assert_eq!(admin.rx.try_recv().unwrap().kind, "obs_status");
+        hub.unsubscribe(admin.id);
+        assert_eq!(hub.client_count(ClientKind::Admin), 0);
+    }
+}

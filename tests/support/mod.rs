@@ -1,0 +1,288 @@
+//! Test support: a real daemon process on a random port with its own data dir, an HTTP
+//! client, and a MessagePack WebSocket client.
+#![allow(dead_code)]
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+pub struct Daemon {
+    child: Option<Child>,
+    pub base: String,
+    pub addr: String,
+    pub dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+    envs: Vec<(String, String)>,
+}
+
+impl Daemon {
+    /// A fresh daemon with an empty data dir.
+    pub fn start() -> Daemon {
+        Self::start_with(&[])
+    }
+
+    pub fn start_with(envs: &[(&str, &str)]) -> Daemon {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let envs: Vec<(String, String)> = envs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut d = Daemon {
+            child: None,
+            base: String::new(),
+            addr: "127.0.0.1:0".into(),
+            dir,
+            _tmp: Some(tmp),
+            envs,
+        };
+        d.spawn();
+        d
+    }
+
+    /// Starts the process (again) on the same data dir and, after the first start, port.
+    pub fn spawn(&mut self) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stagehand"));
+        cmd.current_dir(&self.dir)
+            .env("STAGEHAND__SERVER__BIND", &self.addr)
+            .env("STAGEHAND__STORAGE__DATA_DIR", self.dir.join("data"))
+            .env("STAGEHAND__OBS__ENABLED", "false")
+            .env("RUST_LOG", "stagehand=debug,warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.dir.join("daemon.log"))
+                    .expect("log"),
+            ));
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn stagehand");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("daemon did not start; log:\n{}", self.log());
+            }
+        };
+        self.addr = url.trim_start_matches("http://").to_string();
+        self.base = url;
+        self.child = Some(child);
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("daemon.log")).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// SIGKILL: no chance to clean up, like a crash or power loss.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM and wait; returns the exit status code.
+    pub fn stop(&mut self) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(c.id().to_string())
+            .status();
+        c.wait().ok().and_then(|s| s.code())
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn ws_url(&self, client_type: &str) -> String {
+        format!("ws://{}/ws?client_type={client_type}", self.addr)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// JSON request helper: returns (status, body).
+pub async fn call(
+    c: &reqwest::Client,
+    method: &str,
+    url: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = c.request(m, url);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Creates and activates a dashboard, then a widget on it; returns (dashboard id, widget json).
+pub async fn setup_widget(d: &Daemon, class: &str, params: Value) -> (u64, Value) {
+    let c = http();
+    let (s, dash) = call(
+        &c,
+        "POST",
+        &d.url("/api/dashboards"),
+        Some(json!({"name": "Main"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{dash}");
+    let did = dash["id"].as_u64().expect("id");
+    let (s, _) = call(
+        &c,
+        "POST",
+        &d.url(&format!("/api/dashboards/{did}/activate")),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let body = json!({"widget_class": class, "name": class, "widget_parameters": params, "dashboard_ids": [did]});
+    let (s, w) = call(&c, "POST", &d.url("/api/widgets"), Some(body)).await;
+    assert_eq!(s, 201, "{w}");
+    (did, w)
+}
+
+pub async fn execute(d: &Daemon, widget_id: u64, feature: &str, params: Value) -> (u16, Value) {
+    call(
+        &http(),
+        "POST",
+        &d.url(&format!("/api/widgets/{widget_id}/execute")),
+        Some(json!({"feature": feature, "parameters": params})),
+    )
+    .await
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type PlainWs = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
+
+enum Stream {
+    Tls(Ws),
+    Plain(PlainWs),
+}
+
+/// A MessagePack protocol client that checks `seq` is gap-free on every frame.
+pub struct WsClient {
+    ws: Stream,
+    pub last_seq: u64,
+}
+
+impl WsClient {
+    pub async fn connect(url: &str) -> WsClient {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connect");
+        WsClient {
+            ws: Stream::Tls(ws),
+            last_seq: 0,
+        }
+    }
+
+    pub fn from_stream(ws: PlainWs) -> WsClient {
+        WsClient {
+            ws: Stream::Plain(ws),
+            last_seq: 0,
+        }
+    }
+
+    async fn recv(&mut self) -> Option<Result<Message, tokio_tungstenite::tungstenite::Error>> {
+        match &mut self.ws {
+            Stream::Tls(w) => w.next().await,
+            Stream::Plain(w) => w.next().await,
+        }
+    }
+
+    /// The next protocol frame (decoded to JSON), asserting seq = last + 1.
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(20), self.recv())
+                .await
+                .expect("a frame within 20 s")
+                .expect("stream open")
+                .expect("ws ok");
+            if let Message::Binary(b) = msg {
+                let v: Value = rmp_serde::from_slice(&b).expect("msgpack frame");
+                let seq = v["seq"].as_u64().expect("seq");
+                assert_eq!(seq, self.last_seq + 1, "gap-free seq: {v}");
+                self.last_seq = seq;
+                return v;
+            }
+        }
+    }
+
+    /// Skips frames until one matches.
+    pub async fn until(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let v = self.next().await;
+            if pred(&v) {
+                return v;
+            }
+        }
+    }
+
+    pub async fn send_msgpack(&mut self, v: &Value) {
+        let bytes = rmp_serde::to_vec_named(v).expect("encode");
+        self.send_raw(Message::Binary(bytes.into())).await;
+    }
+
+    pub async fn send_raw(&mut self, m: Message) {
+        match &mut self.ws {
+            Stream::Tls(w) => w.send(m).await.expect("send"),
+            Stream::Plain(w) => w.send(m).await.expect("send"),
+        }
+    }
+}
+
+/// An element of a frame by name.
+pub fn element_named<'a>(frame: &'a Value, name: &str) -> Option<&'a Value> {
+    if frame["type"] == "snapshot" {
+        frame["elements"]
+            .as_array()?
+            .iter()
+            .find(|e| e["name"] == name)
+    } else if frame["element"]["name"] == name {
+        Some(&frame["element"])
+    } else {
+        None
+    }
+}

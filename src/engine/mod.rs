@@ -70,6 +70,14 @@ enum Msg {
 #[derive(Clone)]
 pub struct Engine {
     tx: mpsc::Sender<Msg>,
+    stats: Arc<Stats>,
+}
+
+/// Counters for /api/status: how well group commit is grouping.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub commands: std::sync::atomic::AtomicU64,
+    pub commits: std::sync::atomic::AtomicU64,
 }
 
 /// Joins the engine thread on shutdown.
@@ -95,10 +103,18 @@ impl Engine {
         config: EngineConfig,
     ) -> std::io::Result<(Engine, EngineThread)> {
         let (tx, rx) = mpsc::channel();
+        let stats = Arc::new(Stats::default());
+        let thread_stats = stats.clone();
         let handle = std::thread::Builder::new()
             .name("stagehand-engine".into())
-            .spawn(move || runner::run(rx, store, world, hub, config))?;
-        Ok((Engine { tx: tx.clone() }, EngineThread { handle, tx }))
+            .spawn(move || runner::run(rx, store, world, hub, config, &thread_stats))?;
+        Ok((
+            Engine {
+                tx: tx.clone(),
+                stats,
+            },
+            EngineThread { handle, tx },
+        ))
     }
 
     /// Runs a request and waits until it is committed (or rejected).
@@ -112,6 +128,15 @@ impl Engine {
             })
             .map_err(|_| EngineError::Unavailable)?;
         rx.await.map_err(|_| EngineError::Unavailable)?
+    }
+
+    /// (commands processed, commits written) since start.
+    pub fn stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.stats.commands.load(Relaxed),
+            self.stats.commits.load(Relaxed),
+        )
     }
 
     /// Queues a request without waiting (chat, platform events): the audit log records the result.

@@ -3,11 +3,12 @@
 //! then broadcast and reply. On a failed commit the world is rolled back.
 
 use super::world::World;
-use super::{EngineConfig, EngineError, Msg, Reply, Request, events, plan};
+use super::{EngineConfig, EngineError, Msg, Reply, Request, Stats, events, plan};
 use crate::hub::{Hub, HubEvent};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ pub fn run(
     mut world: World,
     hub: Arc<Hub>,
     cfg: EngineConfig,
+    stats: &Stats,
 ) {
     let mut stopping = false;
     while !stopping {
@@ -72,7 +74,10 @@ pub fn run(
                 pending = rx.try_recv().ok();
             }
         }
-        process(&store, &mut world, &hub, &cfg, jobs);
+        stats.commands.fetch_add(jobs.len() as u64, Relaxed);
+        if process(&store, &mut world, &hub, &cfg, jobs) {
+            stats.commits.fetch_add(1, Relaxed);
+        }
     }
     tracing::debug!("engine stopped");
 }
@@ -81,7 +86,14 @@ fn next_due(world: &World) -> Option<u64> {
     world.timers.values().map(|t| t.due_ms).min()
 }
 
-fn process(store: &Store, world: &mut World, hub: &Hub, cfg: &EngineConfig, jobs: Vec<Job>) {
+/// Returns whether a commit was written.
+fn process(
+    store: &Store,
+    world: &mut World,
+    hub: &Hub,
+    cfg: &EngineConfig,
+    jobs: Vec<Job>,
+) -> bool {
     let now = now_ms();
     let mut group = Group::default();
 
@@ -142,13 +154,15 @@ fn process(store: &Store, world: &mut World, hub: &Hub, cfg: &EngineConfig, jobs
     }
 
     if group.writes.is_empty() {
-        return reply_all(group.replies);
+        reply_all(group.replies);
+        return false;
     }
     match store.commit(&group.writes) {
         Ok(()) => {
             // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
             hub.publish(&group.events);
             reply_all(group.replies);
+            true
         }
         Err(e) => {
             tracing::error!(error = %e, "commit failed; the group is rolled back");
@@ -161,6 +175,7 @@ fn process(store: &Store, world: &mut World, hub: &Hub, cfg: &EngineConfig, jobs
                 .map(|(r, res)| (r, res.and(Err(EngineError::CommitFailed(e.to_string())))))
                 .collect();
             reply_all(failed);
+            false
         }
     }
 }

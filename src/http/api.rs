@@ -24,7 +24,9 @@ fn views(app: &AppState) -> ApiResult<Views> {
 pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let obs = &app.settings.obs;
     let twitch = &app.settings.twitch;
+    let (commands, commits) = app.engine.stats();
     Ok(Json(json!({
+        "engine": {"commands": commands, "commits": commits},
         "version": env!("CARGO_PKG_VERSION"),
         "uptime_s": app.started.elapsed().as_secs(),
         "active_dashboard_id": app.hub.active_dashboard(),

@@ -1,0 +1,59 @@
+// Shared browser-test plumbing: one headless Chromium per test file (never a
+// downloaded browser), artifact paths, a dark "game footage" backdrop.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const OVERLAY_DIR = fileURLToPath(new URL('..', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
+];
+
+export function artifactsDir() {
+  const dir = process.env.STAGEHAND_ARTIFACTS || resolve(OVERLAY_DIR, '..', 'tests', 'artifacts');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Launches Chromium with a fresh profile; `close()` also removes the profile. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'stagehand-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1920, height: 1080 },
+  });
+  return {
+    context,
+    async newPage() {
+      const page = await context.newPage();
+      const logs = [];
+      page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+      page.logs = logs;
+      return page;
+    },
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Test-only backdrop so screenshots show the overlay as it looks over a game. */
+export async function addBackdrop(page) {
+  await page.addStyleTag({
+    content: `html { background:
+      radial-gradient(ellipse at 20% 30%, rgba(60, 110, 160, 0.55), transparent 55%),
+      radial-gradient(ellipse at 80% 70%, rgba(120, 60, 140, 0.45), transparent 50%),
+      linear-gradient(160deg, #0d1320 0%, #1a2230 45%, #0f1a14 100%) !important; }`,
+  });
+}
+
+export const el = (name) => `.element[data-name="${name}"]`;

@@ -61,7 +61,23 @@ pub struct Obs {
     pub password: String,
     pub reconnect_max_s: f64,
     pub heartbeat_s: f64,
+    pub request_timeout_s: f64,
     pub on_connect: OnConnect,
+}
+
+impl Obs {
+    /// The adapter's settings (it knows nothing of `on_connect`: that is the daemon's job).
+    pub fn adapter_settings(&self) -> stagehand_obs::ObsSettings {
+        stagehand_obs::ObsSettings {
+            enabled: self.enabled,
+            host: self.host.trim().to_string(),
+            port: self.port,
+            password: Some(self.password.clone()).filter(|p| !p.is_empty()),
+            reconnect_max: std::time::Duration::from_secs_f64(self.reconnect_max_s),
+            heartbeat: std::time::Duration::from_secs_f64(self.heartbeat_s),
+            request_timeout: std::time::Duration::from_secs_f64(self.request_timeout_s),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -172,6 +188,7 @@ impl Settings {
         positive("overlay.send_timeout_s", self.overlay.send_timeout_s)?;
         positive("obs.reconnect_max_s", self.obs.reconnect_max_s)?;
         positive("obs.heartbeat_s", self.obs.heartbeat_s)?;
+        positive("obs.request_timeout_s", self.obs.request_timeout_s)?;
         if self.obs.enabled && self.obs.host.trim().is_empty() {
             return Err(invalid(
                 "obs.host",

@@ -1,12 +1,14 @@
 //! Wires the daemon together: store → world → hub → engine → HTTP, and takes it apart
 //! again in the right order on shutdown (stop accepting, close sockets, finish writes).
 
+use crate::bridge::obs::ObsBridge;
 use crate::config::{ConfigError, Settings};
-use crate::engine::{Engine, EngineConfig, World};
+use crate::engine::{Engine, EngineConfig, SceneIntent, World};
 use crate::http::{AppState, router};
 use crate::hub::Hub;
 use crate::shutdown;
 use crate::store::{Store, StoreError};
+use stagehand_obs::ObsHandle;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -52,17 +54,32 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         audit_keep: settings.storage.audit_keep,
         max_group: 256,
     };
-    let (engine, engine_thread) = Engine::start(store.clone(), world, hub.clone(), config)?;
+    let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
+    let (engine, engine_thread) =
+        Engine::start(store.clone(), world, hub.clone(), scene_tx, config)?;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     let local = listener.local_addr()?;
     let (stop_tx, stop_rx) = shutdown::channel();
+
+    let (obs, obs_events) = ObsHandle::spawn(settings.obs.adapter_settings());
+    let bridge = ObsBridge {
+        obs: obs.clone(),
+        engine: engine.clone(),
+        store: store.clone(),
+        hub: hub.clone(),
+        on_connect: settings.obs.on_connect,
+        overlay_urls: overlay_urls(local),
+    };
+    let bridge = tokio::spawn(bridge.run(obs_events, scene_rx, stop_rx.clone()));
+
     let app = AppState {
         engine,
         store,
         hub,
+        obs: obs.clone(),
         settings: Arc::new(settings),
         started,
         shutdown: stop_rx.clone(),
@@ -89,10 +106,25 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             tracing::warn!("connections still open after 5 s; closing anyway");
         }
     }
+    let _ = bridge.await;
+    obs.shutdown().await;
     // Every request accepted so far has been answered; commit whatever is still queued.
     tokio::task::spawn_blocking(move || engine_thread.shutdown())
         .await
         .map_err(std::io::Error::other)?;
     tracing::info!("bye");
     Ok(())
+}
+
+/// How OBS browser sources may address our overlay.
+fn overlay_urls(local: SocketAddr) -> Vec<String> {
+    let port = local.port();
+    let mut urls = vec![
+        format!("http://127.0.0.1:{port}/overlay"),
+        format!("http://localhost:{port}/overlay"),
+    ];
+    if !local.ip().is_loopback() && !local.ip().is_unspecified() {
+        urls.push(format!("http://{local}/overlay"));
+    }
+    urls
 }

@@ -73,6 +73,16 @@ pub struct Engine {
     stats: Arc<Stats>,
 }
 
+/// Which OBS scene the active dashboard wants, published after every commit that activates a
+/// dashboard or changes its binding. `seq` grows on every activation, so activating the
+/// already-active dashboard re-applies its scene (the streamer clicked it for a reason).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SceneIntent {
+    pub seq: u64,
+    pub dashboard_id: Option<Id>,
+    pub scene: Option<String>,
+}
+
 /// Counters for /api/status: how well group commit is grouping.
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -100,6 +110,7 @@ impl Engine {
         store: Arc<Store>,
         world: World,
         hub: Arc<Hub>,
+        scene: tokio::sync::watch::Sender<SceneIntent>,
         config: EngineConfig,
     ) -> std::io::Result<(Engine, EngineThread)> {
         let (tx, rx) = mpsc::channel();
@@ -107,7 +118,19 @@ impl Engine {
         let thread_stats = stats.clone();
         let handle = std::thread::Builder::new()
             .name("stagehand-engine".into())
-            .spawn(move || runner::run(rx, store, world, hub, config, &thread_stats))?;
+            .spawn(move || {
+                runner::run(
+                    runner::Outputs {
+                        store,
+                        hub,
+                        scene,
+                        stats: thread_stats,
+                    },
+                    rx,
+                    world,
+                    config,
+                )
+            })?;
         Ok((
             Engine {
                 tx: tx.clone(),

@@ -3,7 +3,7 @@
 //! then broadcast and reply. On a failed commit the world is rolled back.
 
 use super::world::World;
-use super::{EngineConfig, EngineError, Msg, Reply, Request, Stats, events, plan};
+use super::{EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
 use crate::hub::{Hub, HubEvent};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
@@ -40,14 +40,20 @@ impl Group {
     }
 }
 
-pub fn run(
-    rx: Receiver<Msg>,
-    store: Arc<Store>,
-    mut world: World,
-    hub: Arc<Hub>,
-    cfg: EngineConfig,
-    stats: &Stats,
-) {
+/// Where committed results go.
+pub struct Outputs {
+    pub store: Arc<Store>,
+    pub hub: Arc<Hub>,
+    pub scene: tokio::sync::watch::Sender<SceneIntent>,
+    pub stats: Arc<Stats>,
+}
+
+pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig) {
+    out.scene.send_replace(SceneIntent {
+        seq: 0,
+        dashboard_id: world.active,
+        scene: world.active_dashboard().and_then(|d| d.obs_scene.clone()),
+    });
     let mut stopping = false;
     while !stopping {
         let first = match next_due(&world) {
@@ -74,12 +80,33 @@ pub fn run(
                 pending = rx.try_recv().ok();
             }
         }
-        stats.commands.fetch_add(jobs.len() as u64, Relaxed);
-        if process(&store, &mut world, &hub, &cfg, jobs) {
-            stats.commits.fetch_add(1, Relaxed);
+        out.stats.commands.fetch_add(jobs.len() as u64, Relaxed);
+        let done = process(&out.store, &mut world, &out.hub, &cfg, jobs);
+        if done.committed {
+            out.stats.commits.fetch_add(1, Relaxed);
+            publish_scene(&out.scene, &world, done.activated);
         }
     }
     tracing::debug!("engine stopped");
+}
+
+/// Tells the OBS bridge which scene the active dashboard wants, when that changed or a
+/// dashboard was (re-)activated.
+fn publish_scene(tx: &tokio::sync::watch::Sender<SceneIntent>, world: &World, activated: bool) {
+    let dashboard_id = world.active;
+    let scene = world.active_dashboard().and_then(|d| d.obs_scene.clone());
+    tx.send_if_modified(|cur| {
+        if activated || cur.dashboard_id != dashboard_id || cur.scene != scene {
+            *cur = SceneIntent {
+                seq: cur.seq + 1,
+                dashboard_id,
+                scene,
+            };
+            true
+        } else {
+            false
+        }
+    });
 }
 
 fn next_due(world: &World) -> Option<u64> {
@@ -87,13 +114,23 @@ fn next_due(world: &World) -> Option<u64> {
 }
 
 /// Returns whether a commit was written.
+/// What a group did.
+#[derive(Debug, Default)]
+struct Done {
+    /// A commit was written.
+    committed: bool,
+    /// A dashboard activation succeeded (even of the active one).
+    activated: bool,
+}
+
 fn process(
     store: &Store,
     world: &mut World,
     hub: &Hub,
     cfg: &EngineConfig,
     jobs: Vec<Job>,
-) -> bool {
+) -> Done {
+    let mut activated = false;
     let now = now_ms();
     let mut group = Group::default();
 
@@ -118,6 +155,7 @@ fn process(
         let reply = match result {
             Ok(p) => {
                 let id = p.id;
+                activated |= matches!(job.req, Request::ActivateDashboard { .. });
                 group.stage(world, p.writes);
                 Ok(id)
             }
@@ -155,14 +193,17 @@ fn process(
 
     if group.writes.is_empty() {
         reply_all(group.replies);
-        return false;
+        return Done::default();
     }
     match store.commit(&group.writes) {
         Ok(()) => {
             // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
             hub.publish(&group.events);
             reply_all(group.replies);
-            true
+            Done {
+                committed: true,
+                activated,
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, "commit failed; the group is rolled back");
@@ -175,7 +216,7 @@ fn process(
                 .map(|(r, res)| (r, res.and(Err(EngineError::CommitFailed(e.to_string())))))
                 .collect();
             reply_all(failed);
-            false
+            Done::default()
         }
     }
 }

@@ -22,7 +22,6 @@ fn views(app: &AppState) -> ApiResult<Views> {
 }
 
 pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    let obs = &app.settings.obs;
     let twitch = &app.settings.twitch;
     let (commands, commits) = app.engine.stats();
     Ok(Json(json!({
@@ -32,7 +31,7 @@ pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::V
         "active_dashboard_id": app.hub.active_dashboard(),
         "overlay_clients": app.hub.client_count(ClientKind::Overlay),
         "admin_clients": app.hub.client_count(ClientKind::Admin),
-        "obs": {"enabled": obs.enabled, "connected": false, "state": if obs.enabled { "disconnected" } else { "disabled" }, "current_scene": null, "last_error": null},
+        "obs": app.obs.status(),
         "twitch": {"enabled": twitch.enabled, "connected": false, "channel": twitch.channel, "last_error": null},
     })))
 }
@@ -284,4 +283,19 @@ pub async fn audit(
     let Query(q) = q.map_err(|e| ApiError::validation("limit", e.body_text()))?;
     let limit = q.limit.unwrap_or(50).min(1000);
     Ok(Json(views(&app)?.reader().audit(limit)?))
+}
+
+// ---- OBS ----
+
+/// Scenes of the connected OBS, for the dashboard binding dropdown (503 when not connected).
+pub async fn obs_scenes(
+    State(app): State<AppState>,
+) -> ApiResult<Json<Vec<stagehand_obs::SceneInfo>>> {
+    Ok(Json(app.obs.scenes().await?))
+}
+
+/// Retry now: after a kick in OBS, a wrong password fixed in OBS, or to skip the backoff.
+pub async fn obs_reconnect(State(app): State<AppState>) -> StatusCode {
+    app.obs.reconnect_now();
+    StatusCode::ACCEPTED
 }

@@ -83,6 +83,19 @@ impl From<EngineError> for ApiError {
     }
 }
 
+impl From<stagehand_obs::ObsError> for ApiError {
+    fn from(e: stagehand_obs::ObsError) -> Self {
+        use stagehand_obs::ObsError as O;
+        let (status, code) = match &e {
+            O::NotConnected => (StatusCode::SERVICE_UNAVAILABLE, "obs_unavailable"),
+            O::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            O::Timeout => (StatusCode::GATEWAY_TIMEOUT, "obs_timeout"),
+            _ => (StatusCode::BAD_GATEWAY, "obs_error"),
+        };
+        ApiError::new(status, code, e.to_string())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "storage read failed");

@@ -27,6 +27,7 @@ pub struct AppState {
     pub engine: Engine,
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
+    pub obs: stagehand_obs::ObsHandle,
     pub settings: Arc<Settings>,
     pub started: Instant,
     /// Flips to true on shutdown; WebSocket sessions close when it does.
@@ -62,6 +63,8 @@ pub fn router(app: AppState) -> Router {
             axum::routing::patch(api::patch_element),
         )
         .route("/audit", get(api::audit))
+        .route("/obs/scenes", get(api::obs_scenes))
+        .route("/obs/reconnect", post(api::obs_reconnect))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

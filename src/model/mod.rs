@@ -3,9 +3,11 @@
 //! Stored as MessagePack with named fields, so new fields only need `#[serde(default)]`.
 
 mod audit;
+mod chat;
 mod element;
 
 pub use audit::{Actor, AuditEntry};
+pub use chat::{ChatCommand, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};
 
 use serde::{Deserialize, Serialize};

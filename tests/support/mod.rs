@@ -86,6 +86,12 @@ impl Daemon {
         self.child = Some(child);
     }
 
+    /// Sets (or replaces) an environment variable for the next `spawn`.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.envs.retain(|(k, _)| k != key);
+        self.envs.push((key.to_string(), value.to_string()));
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("daemon.log")).unwrap_or_default()
     }

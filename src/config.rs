@@ -90,6 +90,22 @@ pub struct Twitch {
     pub irc_addr: String,
 }
 
+impl Twitch {
+    /// The adapter's settings; empty strings mean "not set".
+    pub fn adapter_settings(&self, chat: &Chat) -> stagehand_twitch::TwitchSettings {
+        let set = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        stagehand_twitch::TwitchSettings {
+            enabled: self.enabled,
+            channel: self.channel.trim().to_string(),
+            username: set(&self.username),
+            oauth_token: set(&self.oauth_token).map(stagehand_twitch::Secret::new),
+            irc_addr: set(&self.irc_addr),
+            reply_min_interval: std::time::Duration::from_secs_f64(chat.reply_min_interval_s),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chat {

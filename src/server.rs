@@ -2,13 +2,15 @@
 //! again in the right order on shutdown (stop accepting, close sockets, finish writes).
 
 use crate::bridge::obs::ObsBridge;
+use crate::bridge::twitch::{ChatStats, TwitchBridge};
 use crate::config::{ConfigError, Settings};
-use crate::engine::{Engine, EngineConfig, SceneIntent, World};
+use crate::engine::{ChatTable, Engine, EngineConfig, SceneIntent, World};
 use crate::http::{AppState, router};
 use crate::hub::Hub;
 use crate::shutdown;
 use crate::store::{Store, StoreError};
 use stagehand_obs::ObsHandle;
+use stagehand_twitch::TwitchHandle;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,8 +57,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         max_group: 256,
     };
     let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
+    let (chat_tx, chat_rx) = tokio::sync::watch::channel(Arc::new(ChatTable::default()));
     let (engine, engine_thread) =
-        Engine::start(store.clone(), world, hub.clone(), scene_tx, config)?;
+        Engine::start(store.clone(), world, hub.clone(), scene_tx, chat_tx, config)?;
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -75,11 +78,27 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     };
     let bridge = tokio::spawn(bridge.run(obs_events, scene_rx, stop_rx.clone()));
 
+    let chat_stats = Arc::new(ChatStats::default());
+    let (twitch, twitch_events) =
+        TwitchHandle::spawn(settings.twitch.adapter_settings(&settings.chat));
+    let chat_bridge = TwitchBridge {
+        twitch: twitch.clone(),
+        engine: engine.clone(),
+        store: store.clone(),
+        hub: hub.clone(),
+        prefix: settings.chat.prefix.clone(),
+        table: chat_rx,
+        stats: chat_stats.clone(),
+    };
+    let chat_bridge = tokio::spawn(chat_bridge.run(twitch_events, stop_rx.clone()));
+
     let app = AppState {
         engine,
         store,
         hub,
         obs: obs.clone(),
+        twitch: twitch.clone(),
+        chat_stats,
         settings: Arc::new(settings),
         started,
         shutdown: stop_rx.clone(),
@@ -107,7 +126,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         }
     }
     let _ = bridge.await;
+    let _ = chat_bridge.await;
     obs.shutdown().await;
+    twitch.shutdown().await;
     // Every request accepted so far has been answered; commit whatever is still queued.
     tokio::task::spawn_blocking(move || engine_thread.shutdown())
         .await

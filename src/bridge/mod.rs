@@ -3,3 +3,4 @@
 //! to adapter requests.
 
 pub mod obs;
+pub mod twitch;

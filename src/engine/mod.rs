@@ -2,6 +2,7 @@
 //! in-memory world (pure), written in one redb transaction per group, and broadcast only
 //! after the commit. See `runner.rs` for the loop.
 
+mod chat_plan;
 mod events;
 mod plan;
 mod request;
@@ -13,7 +14,8 @@ pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;
 
 use crate::hub::Hub;
-use crate::model::{Actor, Element, ElementChange, Id};
+use crate::model::{Actor, ChatCommand, Element, ElementChange, EventBinding, Id};
+use crate::widgets::params::ParamSpec;
 use crate::store::{Store, StoreError};
 use crate::widgets::params::ParamError;
 use std::sync::Arc;
@@ -83,6 +85,44 @@ pub struct SceneIntent {
     pub scene: Option<String>,
 }
 
+/// What the chat bridge needs to interpret chat without asking anyone: commands, bindings
+/// and the parameter specs of their features (with each widget's current defaults).
+/// Republished after every commit that touches commands, bindings or widgets.
+#[derive(Debug, Default)]
+pub struct ChatTable {
+    pub commands: Vec<ChatCommand>,
+    pub bindings: Vec<EventBinding>,
+    /// (widget id, feature) → parameter specs.
+    pub specs: std::collections::HashMap<(Id, String), Vec<ParamSpec>>,
+}
+
+impl ChatTable {
+    pub fn of(world: &World) -> ChatTable {
+        let mut specs = std::collections::HashMap::new();
+        let wanted = world
+            .commands
+            .values()
+            .map(|c| (c.widget_id, &c.feature))
+            .chain(world.bindings.values().map(|b| (b.widget_id, &b.feature)));
+        for (wid, feature) in wanted {
+            let Some(w) = world.widgets.get(&wid) else { continue };
+            let Some(wtype) = crate::widgets::lookup(&w.widget_class) else { continue };
+            if let Some(f) = wtype.features(&w.widget_parameters).into_iter().find(|f| f.name == feature.as_str()) {
+                specs.insert((wid, feature.clone()), f.parameters);
+            }
+        }
+        ChatTable {
+            commands: world.commands.values().cloned().collect(),
+            bindings: world.bindings.values().cloned().collect(),
+            specs,
+        }
+    }
+
+    pub fn specs(&self, widget_id: Id, feature: &str) -> Option<&Vec<ParamSpec>> {
+        self.specs.get(&(widget_id, feature.to_string()))
+    }
+}
+
 /// Counters for /api/status: how well group commit is grouping.
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -111,6 +151,7 @@ impl Engine {
         world: World,
         hub: Arc<Hub>,
         scene: tokio::sync::watch::Sender<SceneIntent>,
+        chat: tokio::sync::watch::Sender<Arc<ChatTable>>,
         config: EngineConfig,
     ) -> std::io::Result<(Engine, EngineThread)> {
         let (tx, rx) = mpsc::channel();
@@ -124,6 +165,7 @@ impl Engine {
                         store,
                         hub,
                         scene,
+                        chat,
                         stats: thread_stats,
                     },
                     rx,

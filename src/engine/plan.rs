@@ -3,7 +3,7 @@
 //! what keeps every command all-or-nothing inside a shared group commit.
 
 use super::world::World;
-use super::{EngineError, Request, apply_change};
+use super::{EngineError, Request, apply_change, chat_plan};
 use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
@@ -144,6 +144,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                     .filter(|(wid, _)| wid == id)
                     .map(|k| Write::Timer(k.clone(), None)),
             );
+            writes.extend(chat_plan::widget_cascade(world, *id));
             writes.push(Write::Widget(*id, None));
             Ok(Plan { writes, id: *id })
         }
@@ -151,30 +152,22 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             widget_id,
             feature,
             parameters,
+        } => execute(world, *widget_id, feature, parameters, now_ms),
+        Request::ChatRun {
+            command_id,
+            user_id,
+            widget_id,
+            feature,
+            parameters,
         } => {
-            let w = widget(world, *widget_id)?;
-            let wtype = widget_type(w)?;
-            let elements = world.elements_of(*widget_id);
-            let current = current_params(wtype, w);
-            let ctx = FeatureCtx {
-                params: &current,
-                state: &w.state,
-                elements: &elements,
-                now_ms,
-            };
-            let outcome =
-                widgets::run_feature(wtype, feature, parameters, &ctx).map_err(|e| match e {
-                    FeatureError::UnknownFeature { .. } => EngineError::Validation {
-                        field: "feature".into(),
-                        message: e.to_string(),
-                    },
-                    FeatureError::Param(p) => EngineError::param("parameters", p),
-                })?;
-            Ok(Plan {
-                writes: outcome_writes(world, w, outcome, now_ms),
-                id: *widget_id,
-            })
+            let mut plan = execute(world, *widget_id, feature, parameters, now_ms)?;
+            plan.writes.extend(chat_plan::cooldown_writes(world, *command_id, user_id, now_ms));
+            Ok(plan)
         }
+        Request::PutCommand { id, body } => chat_plan::put_command(world, *id, body),
+        Request::DeleteCommand { id } => chat_plan::delete_command(world, *id),
+        Request::PutBinding { id, body } => chat_plan::put_binding(world, *id, body),
+        Request::DeleteBinding { id } => chat_plan::delete_binding(world, *id),
         Request::PatchElement {
             widget_id,
             name,
@@ -207,6 +200,37 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             })
         }
     }
+}
+
+/// Runs a feature: validation by the widget's specs, then the outcome as writes.
+fn execute(
+    world: &World,
+    widget_id: Id,
+    feature: &str,
+    parameters: &Map,
+    now_ms: u64,
+) -> Result<Plan, EngineError> {
+    let w = widget(world, widget_id)?;
+    let wtype = widget_type(w)?;
+    let elements = world.elements_of(widget_id);
+    let current = current_params(wtype, w);
+    let ctx = FeatureCtx {
+        params: &current,
+        state: &w.state,
+        elements: &elements,
+        now_ms,
+    };
+    let outcome = widgets::run_feature(wtype, feature, parameters, &ctx).map_err(|e| match e {
+        FeatureError::UnknownFeature { .. } => EngineError::Validation {
+            field: "feature".into(),
+            message: e.to_string(),
+        },
+        FeatureError::Param(p) => EngineError::param("parameters", p),
+    })?;
+    Ok(Plan {
+        writes: outcome_writes(world, w, outcome, now_ms),
+        id: widget_id,
+    })
 }
 
 /// A due follow-up: apply its changes and forget it. A timer whose widget is gone is dropped.

@@ -39,6 +39,21 @@ pub enum Request {
         feature: String,
         parameters: Map,
     },
+    /// A chat command that passed permission and cooldown checks: execute and record when it
+    /// fired, in the same transaction, so cooldowns survive restarts.
+    ChatRun {
+        command_id: Id,
+        user_id: String,
+        widget_id: Id,
+        feature: String,
+        parameters: Map,
+    },
+    /// Create (`id: None`) or merge-patch a chat command; `body` is the JSON as sent.
+    PutCommand { id: Option<Id>, body: Map },
+    DeleteCommand { id: Id },
+    /// Create (`id: None`) or merge-patch an event binding.
+    PutBinding { id: Option<Id>, body: Map },
+    DeleteBinding { id: Id },
     PatchElement {
         widget_id: Id,
         name: String,
@@ -92,6 +107,13 @@ impl Request {
             Request::DeleteWidget { .. } => "delete_widget",
             Request::Execute { .. } => "execute",
             Request::PatchElement { .. } => "patch_element",
+            Request::ChatRun { .. } => "execute",
+            Request::PutCommand { id: None, .. } => "create_command",
+            Request::PutCommand { .. } => "update_command",
+            Request::DeleteCommand { .. } => "delete_command",
+            Request::PutBinding { id: None, .. } => "create_event_binding",
+            Request::PutBinding { .. } => "update_event_binding",
+            Request::DeleteBinding { .. } => "delete_event_binding",
         }
     }
 }

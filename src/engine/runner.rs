@@ -3,7 +3,7 @@
 //! then broadcast and reply. On a failed commit the world is rolled back.
 
 use super::world::World;
-use super::{EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
+use super::{ChatTable, EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
 use crate::hub::{Hub, HubEvent};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
@@ -45,10 +45,12 @@ pub struct Outputs {
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
     pub scene: tokio::sync::watch::Sender<SceneIntent>,
+    pub chat: tokio::sync::watch::Sender<Arc<ChatTable>>,
     pub stats: Arc<Stats>,
 }
 
 pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig) {
+    out.chat.send_replace(Arc::new(ChatTable::of(&world)));
     out.scene.send_replace(SceneIntent {
         seq: 0,
         dashboard_id: world.active,
@@ -85,6 +87,9 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         if done.committed {
             out.stats.commits.fetch_add(1, Relaxed);
             publish_scene(&out.scene, &world, done.activated);
+            if done.chat_changed {
+                out.chat.send_replace(Arc::new(ChatTable::of(&world)));
+            }
         }
     }
     tracing::debug!("engine stopped");
@@ -121,6 +126,8 @@ struct Done {
     committed: bool,
     /// A dashboard activation succeeded (even of the active one).
     activated: bool,
+    /// Commands, bindings or widgets changed: the chat bridge needs a new table.
+    chat_changed: bool,
 }
 
 fn process(
@@ -165,7 +172,9 @@ fn process(
             }
         };
         let params = match &job.req {
-            Request::Execute { parameters, .. } => serde_json::Value::Object(parameters.clone()),
+            Request::Execute { parameters, .. } | Request::ChatRun { parameters, .. } => {
+                serde_json::Value::Object(parameters.clone())
+            }
             _ => serde_json::Value::Null,
         };
         let id = world.next_id(Kind::Audit);
@@ -200,9 +209,13 @@ fn process(
             // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
             hub.publish(&group.events);
             reply_all(group.replies);
+            let chat_changed = group.writes.iter().any(|w| {
+                matches!(w, Write::Command(..) | Write::Binding(..) | Write::Widget(..))
+            });
             Done {
                 committed: true,
                 activated,
+                chat_changed,
             }
         }
         Err(e) => {
@@ -255,6 +268,20 @@ fn describe(world: &World, req: &Request) -> String {
         Request::PatchElement {
             widget_id, name, ..
         } => format!("{}.{name}", widget(widget_id)),
+        Request::ChatRun { widget_id, feature, .. } => format!("{}.{feature}", widget(widget_id)),
+        Request::PutCommand { id: Some(id), .. } | Request::DeleteCommand { id } => {
+            match world.commands.get(id) {
+                Some(c) => format!("command {} ({id})", c.trigger),
+                None => format!("command {id}"),
+            }
+        }
+        Request::PutCommand { body, .. } => {
+            format!("command {}", body.get("trigger").and_then(|t| t.as_str()).unwrap_or("?"))
+        }
+        Request::PutBinding { id: Some(id), .. } | Request::DeleteBinding { id } => {
+            format!("event binding {id}")
+        }
+        Request::PutBinding { .. } => "event binding".to_string(),
     }
 }
 

@@ -3,7 +3,8 @@
 //! [`crate::store::Store::commit`] does on disk and returns the inverse write for rollback.
 
 use crate::model::{
-    Dashboard, Element, ElementView, Id, Kind, Media, Timer, Widget, enabled_widgets,
+    ChatCommand, Dashboard, Element, ElementView, EventBinding, Id, Kind, Media, Timer, Widget,
+    enabled_widgets,
 };
 use crate::store::{Loaded, Write};
 use std::collections::{BTreeMap, HashSet};
@@ -17,6 +18,8 @@ pub struct World {
     by_name: BTreeMap<(Id, String), Id>,
     pub media: BTreeMap<Id, Media>,
     pub timers: BTreeMap<(Id, String), Timer>,
+    pub commands: BTreeMap<Id, ChatCommand>,
+    pub bindings: BTreeMap<Id, EventBinding>,
     pub active: Option<Id>,
     counters: BTreeMap<Kind, u64>,
 }
@@ -35,6 +38,8 @@ impl World {
             by_name,
             media: l.media,
             timers: l.timers,
+            commands: l.commands,
+            bindings: l.bindings,
             // A dangling active id (dashboard deleted by an older build) counts as none.
             active: l.active,
             counters: l.counters,
@@ -112,8 +117,13 @@ impl World {
                 Write::Counter(*kind, old)
             }
             // The audit log lives only on disk; nothing to undo in memory.
+            Write::Command(id, new) => Write::Command(*id, put(&mut self.commands, *id, new.clone())),
+            Write::Binding(id, new) => Write::Binding(*id, put(&mut self.bindings, *id, new.clone())),
+            // The audit log and cooldowns live only on disk (the chat bridge caches cooldowns);
+            // nothing to undo in memory.
             Write::Audit(e) => Write::AuditDelete(e.id),
             Write::AuditDelete(id) => Write::AuditDelete(*id),
+            Write::Cooldown(key, at) => Write::Cooldown(key.clone(), *at),
         }
     }
 }

@@ -22,7 +22,6 @@ fn views(app: &AppState) -> ApiResult<Views> {
 }
 
 pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    let twitch = &app.settings.twitch;
     let (commands, commits) = app.engine.stats();
     Ok(Json(json!({
         "engine": {"commands": commands, "commits": commits},
@@ -32,7 +31,12 @@ pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::V
         "overlay_clients": app.hub.client_count(ClientKind::Overlay),
         "admin_clients": app.hub.client_count(ClientKind::Admin),
         "obs": app.obs.status(),
-        "twitch": {"enabled": twitch.enabled, "connected": false, "channel": twitch.channel, "last_error": null},
+        "twitch": app.twitch.status(),
+        "chat": {
+            "commands_run": app.chat_stats.commands_run.load(std::sync::atomic::Ordering::Relaxed),
+            "on_cooldown": app.chat_stats.on_cooldown.load(std::sync::atomic::Ordering::Relaxed),
+            "dropped_busy": app.chat_stats.dropped_busy.load(std::sync::atomic::Ordering::Relaxed),
+        },
     })))
 }
 

@@ -58,10 +58,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 "invalid_json",
                 format!("body is not valid JSON: {inner}"),
             )
-        } else if path == "." {
-            ApiError::validation("body", format!("{inner}"))
         } else {
-            ApiError::validation(path.clone(), format!("{path}: {inner}"))
+            let message = inner.to_string();
+            let field = crate::model::error_field(&path, &message);
+            ApiError::validation(field.clone(), format!("{field}: {message}"))
         }
     })?;
     de.end().map_err(|e| {

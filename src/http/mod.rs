@@ -2,6 +2,7 @@
 
 mod api;
 mod assets;
+mod chat_api;
 pub mod error;
 mod extract;
 mod guard;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
     pub obs: stagehand_obs::ObsHandle,
+    pub twitch: stagehand_twitch::TwitchHandle,
+    pub chat_stats: Arc<crate::bridge::twitch::ChatStats>,
     pub settings: Arc<Settings>,
     pub started: Instant,
     /// Flips to true on shutdown; WebSocket sessions close when it does.
@@ -64,6 +67,20 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/audit", get(api::audit))
         .route("/obs/scenes", get(api::obs_scenes))
+        .route("/commands", get(chat_api::list_commands).post(chat_api::create_command))
+        .route(
+            "/commands/{id}",
+            get(chat_api::get_command)
+                .patch(chat_api::update_command)
+                .delete(chat_api::delete_command),
+        )
+        .route("/event-bindings", get(chat_api::list_bindings).post(chat_api::create_binding))
+        .route(
+            "/event-bindings/{id}",
+            get(chat_api::get_binding)
+                .patch(chat_api::update_binding)
+                .delete(chat_api::delete_binding),
+        )
         .route("/obs/reconnect", post(api::obs_reconnect))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

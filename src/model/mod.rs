@@ -97,15 +97,19 @@ pub enum Kind {
     Element,
     Media,
     Audit,
+    Command,
+    Binding,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Dashboard,
         Kind::Widget,
         Kind::Element,
         Kind::Media,
         Kind::Audit,
+        Kind::Command,
+        Kind::Binding,
     ];
 
     pub fn counter_key(self) -> &'static str {
@@ -115,6 +119,8 @@ impl Kind {
             Kind::Element => "next_id.element",
             Kind::Media => "next_id.media",
             Kind::Audit => "next_id.audit",
+            Kind::Command => "next_id.command",
+            Kind::Binding => "next_id.binding",
         }
     }
 }
@@ -135,4 +141,16 @@ pub fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+}
+
+/// The field a serde error is about: its path, or for "missing field `x`" at the top, `x`.
+/// Keeps API errors pointing at what to fix.
+pub fn error_field(path: &str, message: &str) -> String {
+    if path == "." || path.is_empty() {
+        if let Some(rest) = message.split("missing field `").nth(1) {
+            return rest.split('`').next().unwrap_or("body").to_string();
+        }
+        return "body".to_string();
+    }
+    path.to_string()
 }

@@ -9,7 +9,7 @@ mod tables;
 
 pub use read::StoreReader;
 
-use crate::model::{Dashboard, Element, Id, Kind, Media, Timer, Widget};
+use crate::model::{ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget};
 use codec::enc;
 use redb::{Database, ReadableDatabase, ReadableTable};
 use std::collections::BTreeMap;
@@ -17,7 +17,7 @@ use std::path::Path;
 use tables::*;
 
 /// The schema this build writes. Older files are migrated on open; newer ones are refused.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -66,6 +66,10 @@ pub enum Write {
     Counter(Kind, u64),
     Audit(crate::model::AuditEntry),
     AuditDelete(Id),
+    Command(Id, Option<ChatCommand>),
+    Binding(Id, Option<EventBinding>),
+    /// (command id, user id or "" for global) → last fired, unix ms.
+    Cooldown((Id, String), u64),
 }
 
 /// Everything the engine keeps in memory, read once at start-up.
@@ -76,6 +80,8 @@ pub struct Loaded {
     pub elements: BTreeMap<Id, Element>,
     pub media: BTreeMap<Id, Media>,
     pub timers: BTreeMap<(Id, String), Timer>,
+    pub commands: BTreeMap<Id, ChatCommand>,
+    pub bindings: BTreeMap<Id, EventBinding>,
     pub active: Option<Id>,
     pub counters: BTreeMap<Kind, u64>,
 }
@@ -150,6 +156,9 @@ impl Store {
             let mut media = txn.open_table(MEDIA)?;
             let mut timers = txn.open_table(TIMERS)?;
             let mut audit = txn.open_table(AUDIT)?;
+            let mut commands = txn.open_table(COMMANDS)?;
+            let mut bindings = txn.open_table(EVENT_BINDINGS)?;
+            let mut cooldowns = txn.open_table(COOLDOWNS)?;
             for w in writes {
                 match w {
                     Write::Dashboard(id, Some(d)) => {
@@ -215,6 +224,29 @@ impl Store {
                     Write::AuditDelete(id) => {
                         audit.remove(id)?;
                     }
+                    Write::Command(id, Some(c)) => {
+                        commands.insert(id, enc("commands", c)?.as_slice())?;
+                    }
+                    Write::Command(id, None) => {
+                        commands.remove(id)?;
+                        // Its cooldowns go with it (the (id, "") .. (id + 1, "") range).
+                        let keys: Vec<String> = cooldowns
+                            .range((*id, "")..(*id + 1, ""))?
+                            .filter_map(|r| r.ok().map(|(k, _)| k.value().1.to_string()))
+                            .collect();
+                        for user in keys {
+                            cooldowns.remove((*id, user.as_str()))?;
+                        }
+                    }
+                    Write::Binding(id, Some(b)) => {
+                        bindings.insert(id, enc("event_bindings", b)?.as_slice())?;
+                    }
+                    Write::Binding(id, None) => {
+                        bindings.remove(id)?;
+                    }
+                    Write::Cooldown((id, user), at) => {
+                        cooldowns.insert((*id, user.as_str()), at)?;
+                    }
                 }
             }
         }
@@ -226,7 +258,7 @@ impl Store {
 /// Schema migrations: `MIGRATIONS[v]` upgrades version `v` to `v + 1`, all inside the
 /// caller's single write transaction.
 type Migration = fn(&redb::WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[create_tables_v1];
+const MIGRATIONS: &[Migration] = &[create_tables_v1, event_bindings_v2];
 
 /// v0 → v1: an empty file gets every table and its id counters.
 fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
@@ -248,6 +280,18 @@ fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(COOLDOWNS)?;
     txn.open_table(AUDIT)?;
     txn.open_table(TIMERS)?;
+    Ok(())
+}
+
+/// v1 → v2: platform-event bindings (their table and id counters).
+fn event_bindings_v2(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(EVENT_BINDINGS)?;
+    let mut meta = txn.open_table(META)?;
+    for kind in [Kind::Command, Kind::Binding] {
+        if meta.get(kind.counter_key())?.is_none() {
+            meta.insert(kind.counter_key(), 1)?;
+        }
+    }
     Ok(())
 }
 
@@ -326,6 +370,30 @@ mod tests {
         store
             .commit(&[Write::Element(3, Some(element(3, 7, "x")))])
             .unwrap();
+    }
+
+    /// A v1 file (as the first release wrote it) is migrated to v2 in one transaction,
+    /// keeping its data.
+    #[test]
+    fn v1_file_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = Database::create(dir.path().join("stagehand.redb")).unwrap();
+            let txn = db.begin_write().unwrap();
+            create_tables_v1(&txn).unwrap();
+            txn.open_table(META).unwrap().insert(SCHEMA_KEY, 1).unwrap();
+            let d = Dashboard { id: 1, name: "Old".into(), obs_scene: None, widget_ids: vec![], position: 0 };
+            txn.open_table(DASHBOARDS).unwrap().insert(1, enc("dashboards", &d).unwrap().as_slice()).unwrap();
+            // v1 had no binding counters.
+            txn.open_table(META).unwrap().remove(Kind::Binding.counter_key()).unwrap();
+            txn.commit().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.dashboards[&1].name, "Old");
+        assert_eq!(loaded.counters[&Kind::Binding], 1);
+        assert!(loaded.bindings.is_empty());
     }
 
     #[test]

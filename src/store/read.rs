@@ -3,7 +3,7 @@
 use super::codec::dec;
 use super::tables::*;
 use super::{Loaded, StoreError};
-use crate::model::{AuditEntry, Dashboard, Element, Id, Kind, Media, Timer, Widget};
+use crate::model::{AuditEntry, ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget};
 use redb::{ReadTransaction, ReadableTable, TableDefinition};
 use serde::de::DeserializeOwned;
 
@@ -98,6 +98,34 @@ impl StoreReader {
         self.get(ELEMENTS, "elements", id)
     }
 
+    pub fn command(&self, id: Id) -> Result<Option<ChatCommand>, StoreError> {
+        self.get(COMMANDS, "commands", id)
+    }
+
+    pub fn commands(&self) -> Result<Vec<ChatCommand>, StoreError> {
+        self.all(COMMANDS, "commands")
+    }
+
+    pub fn binding(&self, id: Id) -> Result<Option<EventBinding>, StoreError> {
+        self.get(EVENT_BINDINGS, "event_bindings", id)
+    }
+
+    pub fn bindings(&self) -> Result<Vec<EventBinding>, StoreError> {
+        self.all(EVENT_BINDINGS, "event_bindings")
+    }
+
+    /// Every stored cooldown: ((command id, user id or ""), last fired unix ms).
+    pub fn cooldowns(&self) -> Result<Vec<((Id, String), u64)>, StoreError> {
+        let table = self.txn.open_table(COOLDOWNS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            let (id, user) = k.value();
+            out.push(((id, user.to_string()), v.value()));
+        }
+        Ok(out)
+    }
+
     pub fn active_dashboard(&self) -> Result<Option<Id>, StoreError> {
         let meta = self.txn.open_table(META)?;
         Ok(meta
@@ -133,6 +161,12 @@ impl StoreReader {
         }
         for m in self.all_media()? {
             l.media.insert(m.id, m);
+        }
+        for c in self.commands()? {
+            l.commands.insert(c.id, c);
+        }
+        for b in self.bindings()? {
+            l.bindings.insert(b.id, b);
         }
         let timers = self.txn.open_table(TIMERS)?;
         for row in timers.iter()? {

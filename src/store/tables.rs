@@ -16,6 +16,8 @@ pub const MEDIA: TableDefinition<u64, &[u8]> = TableDefinition::new("media");
 pub const COMMANDS: TableDefinition<u64, &[u8]> = TableDefinition::new("commands");
 /// (command id, user id) → last fired, unix ms.
 pub const COOLDOWNS: TableDefinition<(u64, &str), u64> = TableDefinition::new("cooldowns");
+/// Platform events (sub, raid, cheer, …) → widget features. Added in schema v2.
+pub const EVENT_BINDINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("event_bindings");
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// (widget id, follow-up key) → pending follow-up.
 pub const TIMERS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("timers");

@@ -8,6 +8,7 @@ pub mod params;
 mod confetti_alert;
 mod death_counter;
 mod donation_goal;
+mod poll;
 
 use crate::model::{Element, ElementChange, ElementType, Map};
 use params::{ParamError, ParamSpec};
@@ -19,6 +20,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &confetti_alert::ConfettiAlertWidget,
     &donation_goal::DonationGoalWidget,
     &death_counter::DeathCounterWidget,
+    &poll::PollWidget,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

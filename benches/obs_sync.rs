@@ -1,0 +1,165 @@
+//! OBS figures against a real OBS 30.2 (chroot, see tests/obs/rootfs.sh) and the release daemon:
+//!   cargo bench --bench obs_sync
+//! activate (HTTP) → CurrentProgramSceneChanged seen by a second client; OBS scene change →
+//! overlay dashboard_activated frame; OBS start → daemon reconnected.
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use stagehand_obs::testing::{ObsProcess, free_port, wait_state};
+use stagehand_obs::{ObsEvent, ObsHandle, ObsSettings, ObsState};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+const PASSWORD: &str = "bench-pw";
+
+struct Daemon {
+    child: Child,
+    base: String,
+    addr: String,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &std::path::Path, obs_port: u16, reconnect_max_s: &str) -> Daemon {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stagehand"))
+        .current_dir(dir)
+        .env("STAGEHAND__SERVER__BIND", "127.0.0.1:0")
+        .env("STAGEHAND__STORAGE__DATA_DIR", dir.join("data"))
+        .env("STAGEHAND__OBS__PORT", obs_port.to_string())
+        .env("STAGEHAND__OBS__PASSWORD", PASSWORD)
+        .env("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(std::fs::File::create(dir.join("daemon.log")).expect("log file")))
+        .spawn()
+        .expect("spawn daemon");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while !line.starts_with("listening on ") {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            panic!("daemon exited");
+        }
+    }
+    let base = line.trim().trim_start_matches("listening on ").to_string();
+    let addr = base.trim_start_matches("http://").to_string();
+    std::thread::spawn(move || for _ in reader.lines() {});
+    Daemon { child, base, addr }
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
+    let r = c.post(url).json(&body).send().await.expect("post");
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
+async fn obs_connected(c: &reqwest::Client, d: &Daemon) -> bool {
+    match c.get(format!("{}/api/status", d.base)).send().await {
+        Ok(r) => r.json::<Value>().await.map(|s| s["obs"]["connected"] == true).unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+async fn wait_connected(c: &reqwest::Client, d: &Daemon) {
+    while !obs_connected(c, d).await {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn client_settings(port: u16) -> ObsSettings {
+    ObsSettings { port, password: Some(PASSWORD.into()), request_timeout: Duration::from_secs(10), ..ObsSettings::default() }
+}
+
+fn report(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    println!("{name} ({} samples): p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms", v.len(), p(0.5), p(0.99), p(1.0));
+}
+
+#[tokio::main]
+async fn main() {
+    println!("stagehand OBS benchmark (release daemon, real OBS 30.2.3 with software GL, Cut transition)\n");
+    let c = reqwest::Client::new();
+    let port = free_port();
+    let mut obs = ObsProcess::start(port, Some(PASSWORD)).await.expect("start OBS (run tests/obs/rootfs.sh first)");
+    let (user, mut user_events) = ObsHandle::spawn(client_settings(port));
+    wait_state(&user, ObsState::Connected, Duration::from_secs(60)).await.expect("second client");
+    user.raw_request("SetCurrentSceneTransition", json!({"transitionName": "Cut"})).await.expect("Cut");
+    for s in ["Bench A", "Bench B"] {
+        let _ = user.raw_request("CreateScene", json!({"sceneName": s})).await;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = start(dir.path(), port, "10");
+    wait_connected(&c, &d).await;
+    let a = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "A", "obs_scene": "Bench A"})).await["id"].as_u64().unwrap();
+    let b = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "B", "obs_scene": "Bench B"})).await["id"].as_u64().unwrap();
+
+    // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client.
+    let mut samples = Vec::new();
+    for i in 0..200 {
+        let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
+        let t0 = Instant::now();
+        post(&c, format!("{}/api/dashboards/{id}/activate", d.base), json!({})).await;
+        loop {
+            match tokio::time::timeout(Duration::from_secs(10), user_events.recv()).await {
+                Ok(Some(ObsEvent::ProgramSceneChanged { name, .. })) if name == scene => break,
+                Ok(Some(_)) => continue,
+                other => panic!(
+                    "no scene change: {other:?}\n{}",
+                    std::fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default()
+                ),
+            }
+        }
+        samples.push(t0.elapsed());
+    }
+    report("activate (HTTP) → OBS CurrentProgramSceneChanged at a second client", samples);
+
+    // 2. OBS scene change (second client) → overlay dashboard_activated frame.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr)).await.unwrap();
+    ws.next().await;
+    let mut samples = Vec::new();
+    for i in 0..200 {
+        let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
+        let t0 = Instant::now();
+        user.set_program_scene(scene).await.expect("switch");
+        loop {
+            let Some(Ok(Message::Binary(bytes))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("frame") else { continue };
+            let f: Value = rmp_serde::from_slice(&bytes).unwrap();
+            if f["type"] == "dashboard_activated" && f["dashboard_id"] == id {
+                break;
+            }
+        }
+        samples.push(t0.elapsed());
+    }
+    report("OBS scene change → overlay dashboard_activated frame", samples);
+    drop(user);
+
+    // 3. OBS (re)start → daemon reconnected, with the default 10 s backoff cap and with 2 s.
+    for cap in ["10", "2"] {
+        let d = start(dir.path(), port, cap);
+        wait_connected(&c, &d).await;
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            obs.kill();
+            while obs_connected(&c, &d).await {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            // Let the backoff reach its cap, as after a longer OBS outage.
+            tokio::time::sleep(Duration::from_secs_f64(cap.parse::<f64>().unwrap() * 1.5)).await;
+            let t0 = Instant::now();
+            obs.relaunch().expect("relaunch OBS");
+            wait_connected(&c, &d).await;
+            times.push(t0.elapsed());
+        }
+        let list: Vec<String> = times.iter().map(|t| format!("{:.2} s", t.as_secs_f64())).collect();
+        println!("OBS start → daemon reconnected (reconnect_max_s = {cap}, after a long outage): {}", list.join(", "));
+    }
+}

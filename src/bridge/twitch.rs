@@ -1,0 +1,219 @@
+//! Twitch chat and events fire features.
+//!
+//! Everything cheap happens here, BEFORE the engine: command matching, permissions,
+//! argument parsing and cooldowns (from an in-memory cache seeded from redb), so a flood of
+//! chat lines never turns into a flood of engine work. At most `MAX_IN_FLIGHT` chat-driven
+//! executions wait for the engine at once; beyond that, lines are dropped and counted.
+
+use crate::chat::{self, ChatRoles, Interpretation};
+use crate::engine::{ChatTable, Engine, EngineError, Request};
+use crate::hub::{Encoded, Hub};
+use crate::model::{Actor, EventKind, Id, now_ms};
+use crate::store::Store;
+use serde::Serialize;
+use stagehand_twitch::{ChatMessage, ChatUser, TwitchEvent, TwitchHandle};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::{Semaphore, mpsc, watch};
+
+/// Chat-driven executions allowed to wait for the engine at once.
+const MAX_IN_FLIGHT: usize = 32;
+/// Chat lines forwarded to admin clients per second (the rest are counted, not shown).
+const ADMIN_CHAT_PER_S: u32 = 30;
+
+/// Counters for /api/status.
+#[derive(Debug, Default)]
+pub struct ChatStats {
+    pub commands_run: AtomicU64,
+    pub dropped_busy: AtomicU64,
+    pub on_cooldown: AtomicU64,
+}
+
+pub struct TwitchBridge {
+    pub twitch: TwitchHandle,
+    pub engine: Engine,
+    pub store: Arc<Store>,
+    pub hub: Arc<Hub>,
+    pub prefix: String,
+    pub table: watch::Receiver<Arc<ChatTable>>,
+    pub stats: Arc<ChatStats>,
+}
+
+#[derive(Serialize)]
+struct ChatLine<'a> {
+    user: &'a str,
+    login: &'a str,
+    text: &'a str,
+    roles: &'a stagehand_twitch::Roles,
+}
+
+struct State {
+    /// (command id, user id or "") → last fired, unix ms. Updated when a run is queued, so a
+    /// burst is cut off at once; the engine persists the same times with the run.
+    cooldowns: HashMap<(Id, String), u64>,
+    in_flight: Arc<Semaphore>,
+    admin_window: (Instant, u32),
+}
+
+impl TwitchBridge {
+    pub async fn run(self, mut events: mpsc::Receiver<TwitchEvent>, mut shutdown: watch::Receiver<bool>) {
+        let cooldowns = match self.store.read().and_then(|r| r.cooldowns()) {
+            Ok(c) => c.into_iter().collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read stored cooldowns");
+                HashMap::new()
+            }
+        };
+        let mut st = State { cooldowns, in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)), admin_window: (Instant::now(), 0) };
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                ev = events.recv() => match ev {
+                    Some(ev) => self.on_event(ev, &mut st),
+                    None => break,
+                },
+            }
+        }
+    }
+
+    fn on_event(&self, ev: TwitchEvent, st: &mut State) {
+        match ev {
+            TwitchEvent::Status(s) => self.hub.publish_admin(Encoded::new("twitch_status", &s)),
+            TwitchEvent::Chat(msg) => self.on_chat(&msg, st),
+            TwitchEvent::Subscription { user, tier, months, message, kind } => {
+                let kind = match kind {
+                    stagehand_twitch::SubKind::Sub => EventKind::Sub,
+                    stagehand_twitch::SubKind::Resub => EventKind::Resub,
+                };
+                let vars = vars(&user, months, &[("months", months.to_string()), ("tier", tier_number(&tier)), ("message", message.unwrap_or_default())]);
+                self.fire(kind, months, &vars);
+            }
+            TwitchEvent::GiftSub { gifter, recipient_login, tier, count, community_gift_id, .. } => {
+                // A mass gift arrives once as a total and then as single gifts carrying the
+                // same community gift id: alert on the total (or a lone gift), never on both.
+                let part_of_mass_gift = recipient_login.is_some() && community_gift_id.is_some();
+                if !part_of_mass_gift {
+                    let vars = vars(&gifter, count, &[("tier", tier_number(&tier)), ("recipient", recipient_login.unwrap_or_default())]);
+                    self.fire(EventKind::GiftSub, count, &vars);
+                }
+            }
+            TwitchEvent::Raid { from, viewers } => {
+                let vars = vars(&from, viewers, &[("viewers", viewers.to_string())]);
+                self.fire(EventKind::Raid, viewers, &vars);
+            }
+            TwitchEvent::Cheer { user, bits, message } => {
+                let vars = vars(&user, bits, &[("bits", bits.to_string()), ("message", message)]);
+                self.fire(EventKind::Cheer, bits, &vars);
+            }
+        }
+    }
+
+    fn on_chat(&self, msg: &ChatMessage, st: &mut State) {
+        self.forward_to_admins(msg, st);
+        let table = self.table.borrow().clone();
+        let Some((cmd, _)) = chat::find_command(&self.prefix, &msg.text, &table.commands) else {
+            return;
+        };
+        let u = &msg.user;
+        let roles = ChatRoles {
+            broadcaster: u.roles.broadcaster,
+            moderator: u.roles.moderator,
+            vip: u.roles.vip,
+            subscriber: u.roles.subscriber,
+        };
+        // Fixed arguments may name the chatter (`voter: "{user_id}"` for one vote per user).
+        let mut cmd = cmd.clone();
+        cmd.args = chat::render(&cmd.args, &[("user", u.display_name.clone()), ("login", u.login.clone()), ("user_id", u.id.clone())]);
+        let interpretation = chat::interpret(&self.prefix, &msg.text, &u.display_name, &roles, std::slice::from_ref(&cmd), |c| {
+            table.specs(c.widget_id, &c.feature).cloned()
+        });
+        match interpretation {
+            Interpretation::Run { command_id, widget_id, feature, parameters } => {
+                let now = now_ms();
+                let global = st.cooldowns.get(&(command_id, String::new())).copied();
+                let user = st.cooldowns.get(&(command_id, u.id.clone())).copied();
+                if chat::check_cooldown(&cmd, &roles, now, global, user).is_err() {
+                    self.stats.on_cooldown.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                let Ok(permit) = st.in_flight.clone().try_acquire_owned() else {
+                    if self.stats.dropped_busy.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+                        tracing::warn!("chat is flooding faster than commands can run; dropping some");
+                    }
+                    return;
+                };
+                if cmd.cooldown_global_s > 0 {
+                    st.cooldowns.insert((command_id, String::new()), now);
+                }
+                if cmd.cooldown_user_s > 0 {
+                    st.cooldowns.insert((command_id, u.id.clone()), now);
+                }
+                self.stats.commands_run.fetch_add(1, Ordering::Relaxed);
+                let req = Request::ChatRun { command_id, user_id: u.id.clone(), widget_id, feature, parameters };
+                let (engine, twitch, actor) = (self.engine.clone(), self.twitch.clone(), Actor::Chat { login: u.login.clone() });
+                let (reply_to, display) = (msg.message_id.clone(), u.display_name.clone());
+                tokio::spawn(async move {
+                    if let Err(EngineError::Validation { message, .. }) = engine.call(actor, req).await {
+                        let _ = twitch.reply(Some(&reply_to), &format!("@{display} {message}"));
+                    }
+                    drop(permit);
+                });
+            }
+            Interpretation::Invalid { reply: Some(reply), .. } => {
+                if let Err(e) = self.twitch.reply(Some(&msg.message_id), &reply) {
+                    tracing::debug!(error = %e, "cannot reply in chat");
+                }
+            }
+            Interpretation::Denied { command_id } => tracing::debug!(command_id, user = %u.login, "not allowed"),
+            _ => {}
+        }
+    }
+
+    /// Platform event → every enabled binding for it, with its parameters filled in.
+    fn fire(&self, kind: EventKind, amount: u64, vars: &[(&'static str, String)]) {
+        let table = self.table.borrow().clone();
+        for b in table.bindings.iter().filter(|b| chat::binding_matches(b, kind, amount)) {
+            let Some(specs) = table.specs(b.widget_id, &b.feature) else { continue };
+            let parameters = chat::render_for(specs, &b.parameters, vars);
+            let req = Request::Execute { widget_id: b.widget_id, feature: b.feature.clone(), parameters };
+            let event = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            if let Err(e) = self.engine.submit(Actor::Event { event }, req) {
+                tracing::warn!(error = %e, "cannot run an event binding");
+            }
+        }
+    }
+
+    fn forward_to_admins(&self, msg: &ChatMessage, st: &mut State) {
+        let (start, count) = &mut st.admin_window;
+        if start.elapsed() >= Duration::from_secs(1) {
+            *start = Instant::now();
+            *count = 0;
+        }
+        if *count >= ADMIN_CHAT_PER_S {
+            return;
+        }
+        *count += 1;
+        let u = &msg.user;
+        let line = ChatLine { user: &u.display_name, login: &u.login, text: &msg.text, roles: &u.roles };
+        self.hub.publish_admin(Encoded::new("chat_message", &line));
+    }
+}
+
+/// Template variables common to every event.
+fn vars(user: &ChatUser, amount: u64, extra: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    let mut v = vec![("user", user.display_name.clone()), ("login", user.login.clone()), ("amount", amount.to_string())];
+    v.extend(extra.iter().cloned());
+    v
+}
+
+/// "1000"/"2000"/"3000"/"Prime" → 1/2/3/1.
+fn tier_number(tier: &str) -> String {
+    match tier {
+        "2000" => "2",
+        "3000" => "3",
+        _ => "1",
+    }
+    .to_string()
+}

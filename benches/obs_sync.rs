@@ -102,9 +102,17 @@ async fn main() {
     let a = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "A", "obs_scene": "Bench A"})).await["id"].as_u64().unwrap();
     let b = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "B", "obs_scene": "Bench B"})).await["id"].as_u64().unwrap();
 
+    // Settle: OBS may still be reporting the scene switches of CreateScene. Start on A.
+    post(&c, format!("{}/api/dashboards/{a}/activate", d.base), json!({})).await;
+    while user.current_program_scene().await.ok().as_deref() != Some("Bench A") {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    while user_events.try_recv().is_ok() {}
+
     // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client.
     let mut samples = Vec::new();
-    for i in 0..200 {
+    for i in 1..=200 {
         let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
         let t0 = Instant::now();
         post(&c, format!("{}/api/dashboards/{id}/activate", d.base), json!({})).await;
@@ -126,7 +134,7 @@ async fn main() {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr)).await.unwrap();
     ws.next().await;
     let mut samples = Vec::new();
-    for i in 0..200 {
+    for i in 1..=200 {
         let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
         let t0 = Instant::now();
         user.set_program_scene(scene).await.expect("switch");

@@ -223,3 +223,38 @@ async fn command_crud_validates() {
     let (s, _) = call(&c, "GET", &d.url(&format!("/api/commands/{id}")), None).await;
     assert_eq!(s, 404, "a widget's commands go with it");
 }
+
+#[tokio::test]
+async fn a_chat_poll_counts_one_vote_per_viewer() {
+    let server = FakeTwitchServer::start().await;
+    let d = start(&server, None).unwrap();
+    let (_, w) = setup_widget(&d, "PollWidget", json!({"poll_duration": 600})).await;
+    let wid = w["id"].as_u64().unwrap();
+    let vote = command(&d, json!({"trigger": "!vote", "widget_id": wid, "feature": "vote", "args": {"voter": "{user_id}"}})).await;
+    assert_eq!(vote["usage"], "!vote <option...>", "the last text parameter takes the rest of the line");
+    let (s, r) = support::execute(&d, wid, "start_poll", json!({"question": "Dinner?", "options": "a"})).await;
+    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("parameters.options")), "{r}");
+    let (s, _) = support::execute(&d, wid, "start_poll", json!({"question": "Dinner?", "options": "Pizza, Sushi, Tacos"})).await;
+    assert_eq!(s, 200);
+    joined(&server, &d).await;
+
+    let mut overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    overlay.next().await;
+    let (a, b, c) = (FakeUser::new("a").id("11"), FakeUser::new("b").id("12"), FakeUser::new("c").id("13"));
+    server.privmsg(&a, "!vote 1");
+    server.privmsg(&b, "!vote sushi");
+    server.privmsg(&c, "!vote 1");
+    server.privmsg(&c, "!vote 1"); // the same viewer again: still one vote
+    server.privmsg(&b, "!vote pizza"); // b changes their mind
+    let votes = |f: &Value, bar: &str| element_named(f, bar).and_then(|e| e["properties"]["votes"].as_u64());
+    // Wait until the last vote has landed: Pizza 3, Sushi 0.
+    let mut pizza = 0;
+    while pizza != 3 {
+        let f = overlay.until(|f| votes(f, "option_1_bar").is_some()).await;
+        pizza = votes(&f, "option_1_bar").unwrap();
+    }
+    let (_, w) = call(&http(), "GET", &d.url(&format!("/api/widgets/{wid}")), None).await;
+    let bar = |name: &str| w["elements"].as_array().unwrap().iter().find(|e| e["name"] == name).unwrap()["properties"]["votes"].clone();
+    assert_eq!((bar("option_1_bar"), bar("option_2_bar"), bar("option_3_bar")), (json!(3), json!(0), json!(0)));
+    assert_eq!(w["elements"].as_array().unwrap().iter().find(|e| e["name"] == "option_1_bar").unwrap()["properties"]["progress"]["percent"], 100);
+}

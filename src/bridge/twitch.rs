@@ -152,10 +152,19 @@ impl TwitchBridge {
                 }
                 self.stats.commands_run.fetch_add(1, Ordering::Relaxed);
                 let req = Request::ChatRun { command_id, user_id: u.id.clone(), widget_id, feature, parameters };
-                let (engine, twitch, actor) = (self.engine.clone(), self.twitch.clone(), Actor::Chat { login: u.login.clone() });
-                let (reply_to, display) = (msg.message_id.clone(), u.display_name.clone());
+                // Enqueued here, in chat order (two votes by one viewer must land in order);
+                // only the wait for the result runs in the background.
+                let actor = Actor::Chat { login: u.login.clone() };
+                let reply = match self.engine.enqueue(actor, req) {
+                    Ok(reply) => reply,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot run a chat command");
+                        return;
+                    }
+                };
+                let (twitch, reply_to, display) = (self.twitch.clone(), msg.message_id.clone(), u.display_name.clone());
                 tokio::spawn(async move {
-                    if let Err(EngineError::Validation { message, .. }) = engine.call(actor, req).await {
+                    if let Ok(Err(EngineError::Validation { message, .. })) = reply.await {
                         let _ = twitch.reply(Some(&reply_to), &format!("@{display} {message}"));
                     }
                     drop(permit);

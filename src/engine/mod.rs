@@ -204,6 +204,19 @@ impl Engine {
         )
     }
 
+    /// Queues a request NOW (so requests keep their order) and returns the reply to await later.
+    pub fn enqueue(
+        &self,
+        actor: Actor,
+        req: Request,
+    ) -> Result<oneshot::Receiver<Result<Id, EngineError>>, EngineError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Request { req, actor, reply: Some(reply) })
+            .map_err(|_| EngineError::Unavailable)?;
+        Ok(rx)
+    }
+
     /// Queues a request without waiting (chat, platform events): the audit log records the result.
     pub fn submit(&self, actor: Actor, req: Request) -> Result<(), EngineError> {
         self.tx

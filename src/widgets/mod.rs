@@ -135,6 +135,12 @@ pub trait WidgetType: Sync {
     fn elements(&self, params: &Map) -> Vec<ElementTemplate>;
     /// Features; defaults may depend on the instance's parameters (e.g. `default_color`).
     fn features(&self, params: &Map) -> Vec<FeatureSpec>;
+    /// Checks that need more than the spec (e.g. "2 to 5 comma-separated options"), run after
+    /// the spec's validation and before `execute`, so bad input is an error naming the
+    /// parameter instead of a silent no-op.
+    fn check(&self, _feature: &str, _args: &Map, _ctx: &FeatureCtx) -> Result<(), ParamError> {
+        Ok(())
+    }
     /// Runs a feature whose arguments were already validated against its spec.
     fn execute(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Outcome;
     /// Element changes after the widget's parameters were edited (e.g. a new bar color).
@@ -167,6 +173,7 @@ pub fn run_feature(
         }
     })?;
     let args = params::validate(&spec.parameters, args)?;
+    widget.check(feature, &args, ctx)?;
     Ok(widget.execute(feature, &args, ctx))
 }
 

@@ -184,6 +184,19 @@ impl WidgetType for PollWidget {
         Poll::default().to_state()
     }
 
+    fn check(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Result<(), ParamError> {
+        if feature == "start_poll" {
+            if get_str(args, "question", "").trim().is_empty() {
+                return Err(ParamError {
+                    field: "question".into(),
+                    message: "parameter 'question' must not be blank".into(),
+                });
+            }
+            parse_options(get_str(args, "options", ""), max_options(ctx.params))?;
+        }
+        Ok(())
+    }
+
     fn execute(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Outcome {
         let poll = Poll::from_state(ctx.state);
         match feature {
@@ -907,15 +920,17 @@ mod tests {
             )
             .unwrap_err();
         assert!(matches!(e, FeatureError::Param(ref p) if p.field == "question"));
+        // Semantic checks (the widget's `check`) are errors naming the parameter too, and
+        // leave the running poll untouched.
         let before = h.state.clone();
-        for bad in [
-            json!({"question": "Q", "options": "a,b,c,d"}),
-            json!({"question": "Q", "options": "a"}),
-            json!({"question": "Q", "options": "a, A"}),
-            json!({"question": "   ", "options": "a, b"}),
+        for (bad, field) in [
+            (json!({"question": "Q", "options": "a,b,c,d"}), "options"),
+            (json!({"question": "Q", "options": "a"}), "options"),
+            (json!({"question": "Q", "options": "a, A"}), "options"),
+            (json!({"question": "   ", "options": "a, b"}), "question"),
         ] {
-            let out = h.run("start_poll", bad.clone()).unwrap();
-            assert_eq!(out, Outcome::default(), "{bad}");
+            let e = h.run("start_poll", bad.clone()).unwrap_err();
+            assert!(matches!(e, FeatureError::Param(ref p) if p.field == field), "{bad}: {e}");
         }
         assert_eq!(h.state, before, "the running poll is untouched");
     }

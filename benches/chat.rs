@@ -1,0 +1,168 @@
+//! Chat figures against the release daemon and a fake Twitch IRC server (real IRC framing,
+//! the real twitch-irc client inside the daemon):
+//!   cargo bench --bench chat
+//! chat line → overlay frame latency over 2,000 commands; a 10,000 lines/s flood for 5 s:
+//! daemon CPU and memory, and the p99 of an unrelated admin execute during the flood.
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+struct Daemon {
+    child: Child,
+    base: String,
+    addr: String,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &std::path::Path, irc: &str) -> Daemon {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stagehand"))
+        .current_dir(dir)
+        .env("STAGEHAND__SERVER__BIND", "127.0.0.1:0")
+        .env("STAGEHAND__STORAGE__DATA_DIR", dir.join("data"))
+        .env("STAGEHAND__OBS__ENABLED", "false")
+        .env("STAGEHAND__TWITCH__ENABLED", "true")
+        .env("STAGEHAND__TWITCH__CHANNEL", "bench")
+        .env("STAGEHAND__TWITCH__IRC_ADDR", irc)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn daemon");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while !line.starts_with("listening on ") {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            panic!("daemon exited");
+        }
+    }
+    let base = line.trim().trim_start_matches("listening on ").to_string();
+    let addr = base.trim_start_matches("http://").to_string();
+    std::thread::spawn(move || for _ in reader.lines() {});
+    Daemon { child, base, addr }
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
+    let r = c.post(url).json(&body).send().await.expect("post");
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
+fn report(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    println!("{name} ({} samples): p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms", v.len(), p(0.5), p(0.99), p(1.0));
+}
+
+/// (utime + stime in clock ticks, RSS in KiB) of a process.
+fn proc_usage(pid: u32) -> (u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    (ticks, rss)
+}
+
+#[tokio::main]
+async fn main() {
+    println!("stagehand chat benchmark (release daemon, fake Twitch IRC over loopback)\n");
+    let server = FakeTwitchServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = start(dir.path(), &server.addr().to_string());
+    let c = reqwest::Client::new();
+    let dash = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "Bench"})).await["id"].as_u64().unwrap();
+    post(&c, format!("{}/api/dashboards/{dash}/activate", d.base), json!({})).await;
+    let mk = |class: &str, name: &str| json!({"widget_class": class, "name": name, "dashboard_ids": [dash]});
+    let counter = post(&c, format!("{}/api/widgets", d.base), mk("DeathCounterWidget", "Deaths")).await["id"].as_u64().unwrap();
+    let confetti = post(&c, format!("{}/api/widgets", d.base), mk("ConfettiAlertWidget", "Boom")).await["id"].as_u64().unwrap();
+    let other = post(&c, format!("{}/api/widgets", d.base), mk("DeathCounterWidget", "Admin")).await["id"].as_u64().unwrap();
+    post(&c, format!("{}/api/commands", d.base), json!({"trigger": "!death", "widget_id": counter, "feature": "increment_deaths"})).await;
+    post(&c, format!("{}/api/commands", d.base), json!({"trigger": "!confetti", "widget_id": confetti, "feature": "trigger_blast", "cooldown_user_s": 30, "cooldown_global_s": 2})).await;
+    server.wait_for_join("bench").await;
+
+    // 1. chat line → overlay frame, 2,000 commands one after another.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr)).await.unwrap();
+    ws.next().await;
+    let viewer = FakeUser::new("viewer").id("100");
+    let mut samples = Vec::new();
+    for i in 1..=2000u64 {
+        let t0 = Instant::now();
+        server.privmsg(&viewer, "!death");
+        loop {
+            let Some(Ok(Message::Binary(b))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("frame") else { continue };
+            let f: Value = rmp_serde::from_slice(&b).unwrap();
+            if f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i {
+                break;
+            }
+        }
+        samples.push(t0.elapsed());
+    }
+    report("chat line written by the fake server → overlay frame", samples);
+
+    // 2. Flood: 10,000 lines/s for 5 s (commands on cooldown, spam, chatter) while the admin
+    // executes an unrelated feature every 10 ms.
+    let pid = d.child.id();
+    let (cpu0, _) = proc_usage(pid);
+    let t_flood = Instant::now();
+    let admin = {
+        let (c, url) = (c.clone(), format!("{}/api/widgets/{other}/execute", d.base));
+        tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while t_flood.elapsed() < Duration::from_secs(5) {
+                let t0 = Instant::now();
+                post(&c, url.clone(), json!({"feature": "increment_deaths"})).await;
+                lat.push(t0.elapsed());
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            lat
+        })
+    };
+    let mut max_rss = 0;
+    let flooder = FakeUser::new("spammer").id("666");
+    for sec in 0..5u32 {
+        let tick = Instant::now();
+        // 10 slices of 1,000 lines per second.
+        for slice in 0..10u32 {
+            server.privmsg_flood(&flooder, 1000, |i| match i % 4 {
+                0 => "!confetti high red".to_string(),
+                1 => format!("PogChamp {sec}.{slice}.{i}"),
+                2 => "!unknown command".to_string(),
+                _ => "hello chat, great stream today".to_string(),
+            });
+            max_rss = max_rss.max(proc_usage(pid).1);
+            let next = Duration::from_millis(100 * (slice as u64 + 1));
+            if let Some(wait) = next.checked_sub(tick.elapsed()) {
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+    let admin_lat = admin.await.unwrap();
+    let flood_s = t_flood.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (cpu1, rss_after) = proc_usage(pid);
+    let ticks_per_s = 100.0;
+    println!("\nflood of 50,000 chat lines at 10,000 lines/s for {flood_s:.1} s:");
+    println!("  daemon CPU: {:.0}% of one core on average", (cpu1 - cpu0) as f64 / ticks_per_s / flood_s * 100.0);
+    println!("  daemon RSS: max {:.1} MiB during, {:.1} MiB after", max_rss as f64 / 1024.0, rss_after as f64 / 1024.0);
+    report("  unrelated admin execute during the flood", admin_lat);
+    let status: Value = c.get(format!("{}/api/status", d.base)).send().await.unwrap().json().await.unwrap();
+    println!("  chat counters: {}   twitch: {}", status["chat"], status["twitch"]);
+}

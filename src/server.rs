@@ -83,6 +83,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         TwitchHandle::spawn(settings.twitch.adapter_settings(&settings.chat));
     let chat_bridge = TwitchBridge {
         twitch: twitch.clone(),
+        obs: obs.clone(),
         engine: engine.clone(),
         store: store.clone(),
         hub: hub.clone(),

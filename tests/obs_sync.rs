@@ -223,3 +223,33 @@ async fn kicked_in_obs_means_no_reconnect_until_asked() {
     assert_eq!(s, 202);
     obs_connected(&d).await;
 }
+
+#[tokio::test]
+async fn the_obs_widget_switches_scenes_and_toggles_sources() {
+    let scripted = ScriptedObs::start(Some(PASSWORD)).await.expect("scripted obs");
+    scripted.add_scene("Scene");
+    scripted.add_scene("Gameplay");
+    scripted.add_input("Cam", "v4l2_input", json!({}));
+    scripted.add_scene_item("Gameplay", "Cam");
+    let d = start_daemon(&daemon_env(scripted.port(), PASSWORD, "follow_obs"));
+    obs_connected(&d).await;
+    let (_, w) = support::setup_widget(&d, "ObsSceneWidget", json!({})).await;
+    let wid = w["id"].as_u64().unwrap();
+
+    let (s, r) = support::execute(&d, wid, "switch_scene", json!({"scene": "Gameplay"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(scripted.program_scene(), "Gameplay");
+    let (s, r) = support::execute(&d, wid, "switch_scene", json!({"scene": "Nope"})).await;
+    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("parameters.scene")), "{r}");
+    assert!(r["error"]["message"].as_str().unwrap().contains("Nope"), "{r}");
+
+    let before = scripted.item_enabled("Gameplay", "Cam").unwrap();
+    let (s, r) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Cam"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(scripted.item_enabled("Gameplay", "Cam"), Some(!before));
+    let (s, _) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Cam", "visible": "Show"})).await;
+    assert_eq!(s, 200);
+    assert_eq!(scripted.item_enabled("Gameplay", "Cam"), Some(true));
+    let (s, r) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Ghost"})).await;
+    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("parameters.source")), "{r}");
+}

@@ -12,7 +12,7 @@
 use crate::config::OnConnect;
 use crate::engine::{DashboardPatch, Engine, Request, SceneIntent};
 use crate::hub::{Encoded, Hub};
-use crate::model::{Actor, Dashboard};
+use crate::model::{Actor, Dashboard, Effect};
 use crate::store::Store;
 use stagehand_obs::{ObsError, ObsEvent, ObsHandle};
 use std::sync::Arc;
@@ -151,7 +151,9 @@ impl ObsBridge {
             // Applied on reconnect (apply_dashboard) or superseded by OBS's scene (follow_obs).
             return;
         }
-        if status.current_scene.as_deref() == Some(scene) {
+        // Ask OBS rather than trust the cached scene: events may still be in flight.
+        let current = self.obs.current_program_scene().await.ok().or(status.current_scene);
+        if current.as_deref() == Some(scene) {
             st.pending = false;
             return;
         }
@@ -207,4 +209,17 @@ impl ObsBridge {
             );
         }
     }
+}
+
+/// Performs a feature's effects in order (after its commit). The first failure stops.
+pub async fn perform(obs: &ObsHandle, effects: &[Effect]) -> Result<(), ObsError> {
+    for effect in effects {
+        match effect {
+            Effect::ObsSwitchScene { scene } => obs.set_program_scene(scene).await?,
+            Effect::ObsSetSourceVisible { scene, source, visible } => {
+                obs.set_source_visible(scene, source, *visible).await?;
+            }
+        }
+    }
+    Ok(())
 }

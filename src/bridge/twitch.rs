@@ -33,6 +33,8 @@ pub struct ChatStats {
 
 pub struct TwitchBridge {
     pub twitch: TwitchHandle,
+    /// For features whose effects drive OBS (switch a scene from chat).
+    pub obs: stagehand_obs::ObsHandle,
     pub engine: Engine,
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
@@ -163,9 +165,15 @@ impl TwitchBridge {
                     }
                 };
                 let (twitch, reply_to, display) = (self.twitch.clone(), msg.message_id.clone(), u.display_name.clone());
+                let obs = self.obs.clone();
                 tokio::spawn(async move {
-                    if let Ok(Err(EngineError::Validation { message, .. })) = reply.await {
-                        let _ = twitch.reply(Some(&reply_to), &format!("@{display} {message}"));
+                    let problem = match reply.await {
+                        Ok(Ok(done)) => super::obs::perform(&obs, &done.effects).await.err().map(|e| e.to_string()),
+                        Ok(Err(EngineError::Validation { message, .. })) => Some(message),
+                        _ => None,
+                    };
+                    if let Some(problem) = problem {
+                        let _ = twitch.reply(Some(&reply_to), &format!("@{display} {problem}"));
                     }
                     drop(permit);
                 });
@@ -188,8 +196,18 @@ impl TwitchBridge {
             let parameters = chat::render_for(specs, &b.parameters, vars);
             let req = Request::Execute { widget_id: b.widget_id, feature: b.feature.clone(), parameters };
             let event = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            if let Err(e) = self.engine.submit(Actor::Event { event }, req) {
-                tracing::warn!(error = %e, "cannot run an event binding");
+            match self.engine.enqueue(Actor::Event { event }, req) {
+                Ok(reply) => {
+                    let obs = self.obs.clone();
+                    tokio::spawn(async move {
+                        if let Ok(Ok(done)) = reply.await
+                            && let Err(e) = super::obs::perform(&obs, &done.effects).await
+                        {
+                            tracing::warn!(error = %e, "an event binding's OBS request failed");
+                        }
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot run an event binding"),
             }
         }
     }

@@ -112,7 +112,7 @@ pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         writes.push(Write::Counter(Kind::Command, new_id + 1));
     }
     writes.push(Write::Command(new_id, Some(cmd)));
-    Ok(Plan { writes, id: new_id })
+    Ok(Plan { writes, id: new_id, effects: Vec::new() })
 }
 
 pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, EngineError> {
@@ -129,17 +129,17 @@ pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         writes.push(Write::Counter(Kind::Binding, new_id + 1));
     }
     writes.push(Write::Binding(new_id, Some(b)));
-    Ok(Plan { writes, id: new_id })
+    Ok(Plan { writes, id: new_id, effects: Vec::new() })
 }
 
 pub fn delete_command(world: &World, id: Id) -> Result<Plan, EngineError> {
     world.commands.get(&id).ok_or(EngineError::NotFound { what: "command", id: id.to_string() })?;
-    Ok(Plan { writes: vec![Write::Command(id, None)], id })
+    Ok(Plan { writes: vec![Write::Command(id, None)], id, effects: Vec::new() })
 }
 
 pub fn delete_binding(world: &World, id: Id) -> Result<Plan, EngineError> {
     world.bindings.get(&id).ok_or(EngineError::NotFound { what: "event binding", id: id.to_string() })?;
-    Ok(Plan { writes: vec![Write::Binding(id, None)], id })
+    Ok(Plan { writes: vec![Write::Binding(id, None)], id, effects: Vec::new() })
 }
 
 /// Cooldown records of a chat run (only for commands that have cooldowns).

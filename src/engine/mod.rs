@@ -14,7 +14,7 @@ pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;
 
 use crate::hub::Hub;
-use crate::model::{Actor, ChatCommand, Element, ElementChange, EventBinding, Id};
+use crate::model::{Actor, ChatCommand, Effect, Element, ElementChange, EventBinding, Id};
 use crate::widgets::params::ParamSpec;
 use crate::store::{Store, StoreError};
 use crate::widgets::params::ParamError;
@@ -57,7 +57,15 @@ pub fn apply_change(e: &mut Element, c: &ElementChange) {
     merge(&mut e.properties, &c.properties);
 }
 
-type Reply = oneshot::Sender<Result<Id, EngineError>>;
+/// A committed request: the id it was about and what the caller must ask of OBS now.
+#[derive(Debug)]
+pub struct Done {
+    pub id: Id,
+    pub effects: Vec<Effect>,
+}
+
+type Answer = Result<Done, EngineError>;
+type Reply = oneshot::Sender<Answer>;
 
 enum Msg {
     Request {
@@ -184,24 +192,18 @@ impl Engine {
 
     /// Runs a request and waits until it is committed (or rejected).
     pub async fn call(&self, actor: Actor, req: Request) -> Result<Id, EngineError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Msg::Request {
-                req,
-                actor,
-                reply: Some(reply),
-            })
-            .map_err(|_| EngineError::Unavailable)?;
-        rx.await.map_err(|_| EngineError::Unavailable)?
+        self.call_done(actor, req).await.map(|d| d.id)
+    }
+
+    /// Like `call`, with the effects the caller must perform (feature runs).
+    pub async fn call_done(&self, actor: Actor, req: Request) -> Answer {
+        self.enqueue(actor, req)?.await.map_err(|_| EngineError::Unavailable)?
     }
 
     /// (commands processed, commits written) since start.
     pub fn stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (
-            self.stats.commands.load(Relaxed),
-            self.stats.commits.load(Relaxed),
-        )
+        (self.stats.commands.load(Relaxed), self.stats.commits.load(Relaxed))
     }
 
     /// Queues a request NOW (so requests keep their order) and returns the reply to await later.
@@ -209,7 +211,7 @@ impl Engine {
         &self,
         actor: Actor,
         req: Request,
-    ) -> Result<oneshot::Receiver<Result<Id, EngineError>>, EngineError> {
+    ) -> Result<oneshot::Receiver<Answer>, EngineError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Request { req, actor, reply: Some(reply) })

@@ -4,7 +4,7 @@
 
 use super::world::World;
 use super::{EngineError, Request, apply_change, chat_plan};
-use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
+use crate::model::{Effect, Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
 use std::collections::{BTreeMap, HashSet};
@@ -17,6 +17,8 @@ const MAX_SCENE: usize = 256;
 pub struct Plan {
     pub writes: Vec<Write>,
     pub id: Id,
+    /// What the caller must ask of OBS once this is committed.
+    pub effects: Vec<Effect>,
 }
 
 pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineError> {
@@ -41,8 +43,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                     Write::Counter(Kind::Dashboard, id + 1),
                     Write::Dashboard(id, Some(d)),
                 ],
-                id,
-            })
+                id, effects: Vec::new() })
         }
         Request::UpdateDashboard { id, patch } => {
             let mut d = dashboard(world, *id)?.clone();
@@ -60,8 +61,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             Ok(Plan {
                 writes: vec![Write::Dashboard(*id, Some(d))],
-                id: *id,
-            })
+                id: *id, effects: Vec::new() })
         }
         Request::DeleteDashboard { id } => {
             dashboard(world, *id)?;
@@ -69,7 +69,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             if world.active == Some(*id) {
                 writes.push(Write::Active(None));
             }
-            Ok(Plan { writes, id: *id })
+            Ok(Plan { writes, id: *id, effects: Vec::new() })
         }
         Request::ActivateDashboard { id } => {
             dashboard(world, *id)?;
@@ -79,7 +79,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             } else {
                 vec![Write::Active(Some(*id))]
             };
-            Ok(Plan { writes, id: *id })
+            Ok(Plan { writes, id: *id, effects: Vec::new() })
         }
         Request::CreateWidget {
             widget_class,
@@ -100,8 +100,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             let mut plan = Plan {
                 id: *id,
-                writes: vec![],
-            };
+                writes: vec![], effects: Vec::new() };
             if let Some(patch) = widget_parameters {
                 new.widget_parameters =
                     params::validate_patch(&wtype.parameters(), &w.widget_parameters, patch)
@@ -146,7 +145,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             );
             writes.extend(chat_plan::widget_cascade(world, *id));
             writes.push(Write::Widget(*id, None));
-            Ok(Plan { writes, id: *id })
+            Ok(Plan { writes, id: *id, effects: Vec::new() })
         }
         Request::Execute {
             widget_id,
@@ -196,8 +195,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             Ok(Plan {
                 writes: vec![Write::Element(e.id, Some(new))],
-                id: *widget_id,
-            })
+                id: *widget_id, effects: Vec::new() })
         }
     }
 }
@@ -227,9 +225,11 @@ fn execute(
         },
         FeatureError::Param(p) => EngineError::param("parameters", p),
     })?;
+    let effects = outcome.effects.clone();
     Ok(Plan {
         writes: outcome_writes(world, w, outcome, now_ms),
         id: widget_id,
+        effects,
     })
 }
 
@@ -242,8 +242,7 @@ pub fn fire_timer(world: &World, key: &(Id, String)) -> Plan {
     writes.extend(change_writes(world, timer.widget_id, &timer.changes));
     Plan {
         writes,
-        id: timer.widget_id,
-    }
+        id: timer.widget_id, effects: Vec::new() }
 }
 
 fn create_widget(
@@ -312,7 +311,7 @@ fn create_widget(
             writes.push(Write::Dashboard(d, Some(dash)));
         }
     }
-    Ok(Plan { writes, id })
+    Ok(Plan { writes, id, effects: Vec::new() })
 }
 
 /// Turns a widget's outcome into writes: element changes, state, parameters, follow-ups.

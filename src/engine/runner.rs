@@ -3,7 +3,7 @@
 //! then broadcast and reply. On a failed commit the world is rolled back.
 
 use super::world::World;
-use super::{ChatTable, EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
+use super::{Answer, ChatTable, Done as Committed, EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
 use crate::hub::{Hub, HubEvent};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
@@ -24,7 +24,7 @@ struct Group {
     writes: Vec<Write>,
     undo: Vec<Write>,
     events: Vec<HubEvent>,
-    replies: Vec<(Option<Reply>, Result<Id, EngineError>)>,
+    replies: Vec<(Option<Reply>, Answer)>,
 }
 
 impl Group {
@@ -161,10 +161,9 @@ fn process(
         };
         let reply = match result {
             Ok(p) => {
-                let id = p.id;
                 activated |= matches!(job.req, Request::ActivateDashboard { .. });
                 group.stage(world, p.writes);
-                Ok(id)
+                Ok(Committed { id: p.id, effects: p.effects })
             }
             Err(e) => {
                 tracing::debug!(actor = %job.actor, action = job.req.action(), error = %e, "request rejected");
@@ -234,7 +233,7 @@ fn process(
     }
 }
 
-fn reply_all(replies: Vec<(Option<Reply>, Result<Id, EngineError>)>) {
+fn reply_all(replies: Vec<(Option<Reply>, Answer)>) {
     for (reply, result) in replies {
         if let Some(r) = reply {
             // The caller may have gone away (client disconnected): nothing to do then.
@@ -292,7 +291,7 @@ mod tests {
     use std::collections::BTreeMap;
     use tokio::sync::oneshot;
 
-    fn job(req: Request) -> (Job, oneshot::Receiver<Result<Id, EngineError>>) {
+    fn job(req: Request) -> (Job, oneshot::Receiver<Answer>) {
         let (tx, rx) = oneshot::channel();
         (
             Job {
@@ -344,7 +343,7 @@ mod tests {
         ));
         let (j4, r4) = job(execute(1, "increment_deaths", serde_json::json!({})));
         process(&store, &mut world, &hub, &cfg, vec![j1, j2, j3, j4]);
-        assert_eq!(r1.blocking_recv().unwrap().unwrap(), 1);
+        assert_eq!(r1.blocking_recv().unwrap().unwrap().id, 1);
         assert!(r2.blocking_recv().unwrap().is_ok());
         assert!(matches!(
             r3.blocking_recv().unwrap(),

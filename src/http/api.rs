@@ -242,16 +242,21 @@ pub async fn execute(
     IdPath(widget_id): IdPath,
     JsonBody(b): JsonBody<ExecuteBody>,
 ) -> ApiResult<Json<Executed>> {
-    let req = Request::Execute {
-        widget_id,
-        feature: b.feature,
-        parameters: b.parameters,
-    };
-    app.engine.call(Actor::Admin, req).await?;
-    Ok(Json(Executed {
-        ok: true,
-        elements: views(&app)?.elements(widget_id)?,
-    }))
+    let req = Request::Execute { widget_id, feature: b.feature, parameters: b.parameters };
+    let done = app.engine.call_done(Actor::Admin, req).await?;
+    crate::bridge::obs::perform(&app.obs, &done.effects).await.map_err(effect_error)?;
+    Ok(Json(Executed { ok: true, elements: views(&app)?.elements(widget_id)? }))
+}
+
+/// An OBS refusal of a feature's effect names the parameter that was wrong.
+fn effect_error(e: stagehand_obs::ObsError) -> ApiError {
+    match &e {
+        stagehand_obs::ObsError::NotFound { what, .. } => {
+            let field = if *what == "source" { "parameters.source" } else { "parameters.scene" };
+            ApiError::validation(field, e.to_string())
+        }
+        _ => e.into(),
+    }
 }
 
 pub async fn patch_element(

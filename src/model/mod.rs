@@ -78,6 +78,16 @@ pub struct ElementChange {
     pub properties: Map,
 }
 
+/// Something a feature asks of the outside world, performed after the commit by whoever ran
+/// the feature (so widgets stay pure and OBS errors reach that caller).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Effect {
+    ObsSwitchScene { scene: String },
+    /// `visible: None` toggles.
+    ObsSetSourceVisible { scene: String, source: String, visible: Option<bool> },
+}
+
 /// A follow-up scheduled by a feature (e.g. hide the confetti after `blast_duration`).
 /// Persisted so it survives a restart; a newer follow-up with the same key replaces it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

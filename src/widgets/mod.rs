@@ -8,6 +8,7 @@ pub mod params;
 mod confetti_alert;
 mod death_counter;
 mod donation_goal;
+mod obs_scene;
 mod poll;
 
 use crate::model::{Element, ElementChange, ElementType, Map};
@@ -21,6 +22,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &donation_goal::DonationGoalWidget,
     &death_counter::DeathCounterWidget,
     &poll::PollWidget,
+    &obs_scene::ObsSceneWidget,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).
@@ -109,6 +111,8 @@ pub struct Outcome {
     pub follow_ups: Vec<FollowUp>,
     /// Follow-up keys to cancel.
     pub cancel: Vec<&'static str>,
+    /// Requests to OBS, performed after the commit.
+    pub effects: Vec<crate::model::Effect>,
 }
 
 /// A feature could not run: the engine maps these to 4xx.

@@ -62,15 +62,32 @@ async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
 fn report(name: &str, mut v: Vec<Duration>) {
     v.sort();
     let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    println!("{name} ({} samples): p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms", v.len(), p(0.5), p(0.99), p(1.0));
+    println!(
+        "{name} ({} samples): p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
+        v.len(),
+        p(0.5),
+        p(0.99),
+        p(1.0)
+    );
 }
 
 /// (utime + stime in clock ticks, RSS in KiB) of a process.
 fn proc_usage(pid: u32) -> (u64, u64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks = fields.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-        + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = fields
+        .get(11)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let rss = status
         .lines()
@@ -88,18 +105,59 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let d = start(dir.path(), &server.addr().to_string());
     let c = reqwest::Client::new();
-    let dash = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "Bench"})).await["id"].as_u64().unwrap();
-    post(&c, format!("{}/api/dashboards/{dash}/activate", d.base), json!({})).await;
+    let dash = post(
+        &c,
+        format!("{}/api/dashboards", d.base),
+        json!({"name": "Bench"}),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    post(
+        &c,
+        format!("{}/api/dashboards/{dash}/activate", d.base),
+        json!({}),
+    )
+    .await;
     let mk = |class: &str, name: &str| json!({"widget_class": class, "name": name, "dashboard_ids": [dash]});
-    let counter = post(&c, format!("{}/api/widgets", d.base), mk("DeathCounterWidget", "Deaths")).await["id"].as_u64().unwrap();
-    let confetti = post(&c, format!("{}/api/widgets", d.base), mk("ConfettiAlertWidget", "Boom")).await["id"].as_u64().unwrap();
-    let other = post(&c, format!("{}/api/widgets", d.base), mk("DeathCounterWidget", "Admin")).await["id"].as_u64().unwrap();
-    post(&c, format!("{}/api/commands", d.base), json!({"trigger": "!death", "widget_id": counter, "feature": "increment_deaths"})).await;
+    let counter = post(
+        &c,
+        format!("{}/api/widgets", d.base),
+        mk("DeathCounterWidget", "Deaths"),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let confetti = post(
+        &c,
+        format!("{}/api/widgets", d.base),
+        mk("ConfettiAlertWidget", "Boom"),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let other = post(
+        &c,
+        format!("{}/api/widgets", d.base),
+        mk("DeathCounterWidget", "Admin"),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    post(
+        &c,
+        format!("{}/api/commands", d.base),
+        json!({"trigger": "!death", "widget_id": counter, "feature": "increment_deaths"}),
+    )
+    .await;
     post(&c, format!("{}/api/commands", d.base), json!({"trigger": "!confetti", "widget_id": confetti, "feature": "trigger_blast", "cooldown_user_s": 30, "cooldown_global_s": 2})).await;
     server.wait_for_join("bench").await;
 
     // 1. chat line → overlay frame, 2,000 commands one after another.
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr)).await.unwrap();
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr))
+            .await
+            .unwrap();
     ws.next().await;
     let viewer = FakeUser::new("viewer").id("100");
     let mut samples = Vec::new();
@@ -107,7 +165,13 @@ async fn main() {
         let t0 = Instant::now();
         server.privmsg(&viewer, "!death");
         loop {
-            let Some(Ok(Message::Binary(b))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("frame") else { continue };
+            let Some(Ok(Message::Binary(b))) =
+                tokio::time::timeout(Duration::from_secs(10), ws.next())
+                    .await
+                    .expect("frame")
+            else {
+                continue;
+            };
             let f: Value = rmp_serde::from_slice(&b).unwrap();
             if f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i {
                 break;
@@ -115,7 +179,10 @@ async fn main() {
         }
         samples.push(t0.elapsed());
     }
-    report("chat line written by the fake server → overlay frame", samples);
+    report(
+        "chat line written by the fake server → overlay frame",
+        samples,
+    );
 
     // 2. Flood: 10,000 lines/s for 5 s (commands on cooldown, spam, chatter) while the admin
     // executes an unrelated feature every 10 ms.
@@ -160,9 +227,26 @@ async fn main() {
     let (cpu1, rss_after) = proc_usage(pid);
     let ticks_per_s = 100.0;
     println!("\nflood of 50,000 chat lines at 10,000 lines/s for {flood_s:.1} s:");
-    println!("  daemon CPU: {:.0}% of one core on average", (cpu1 - cpu0) as f64 / ticks_per_s / flood_s * 100.0);
-    println!("  daemon RSS: max {:.1} MiB during, {:.1} MiB after", max_rss as f64 / 1024.0, rss_after as f64 / 1024.0);
+    println!(
+        "  daemon CPU: {:.0}% of one core on average",
+        (cpu1 - cpu0) as f64 / ticks_per_s / flood_s * 100.0
+    );
+    println!(
+        "  daemon RSS: max {:.1} MiB during, {:.1} MiB after",
+        max_rss as f64 / 1024.0,
+        rss_after as f64 / 1024.0
+    );
     report("  unrelated admin execute during the flood", admin_lat);
-    let status: Value = c.get(format!("{}/api/status", d.base)).send().await.unwrap().json().await.unwrap();
-    println!("  chat counters: {}   twitch: {}", status["chat"], status["twitch"]);
+    let status: Value = c
+        .get(format!("{}/api/status", d.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    println!(
+        "  chat counters: {}   twitch: {}",
+        status["chat"], status["twitch"]
+    );
 }

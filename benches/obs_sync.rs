@@ -37,7 +37,9 @@ fn start(dir: &std::path::Path, obs_port: u16, reconnect_max_s: &str) -> Daemon 
         .env("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::from(std::fs::File::create(dir.join("daemon.log")).expect("log file")))
+        .stderr(Stdio::from(
+            std::fs::File::create(dir.join("daemon.log")).expect("log file"),
+        ))
         .spawn()
         .expect("spawn daemon");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
@@ -62,7 +64,11 @@ async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
 
 async fn obs_connected(c: &reqwest::Client, d: &Daemon) -> bool {
     match c.get(format!("{}/api/status", d.base)).send().await {
-        Ok(r) => r.json::<Value>().await.map(|s| s["obs"]["connected"] == true).unwrap_or(false),
+        Ok(r) => r
+            .json::<Value>()
+            .await
+            .map(|s| s["obs"]["connected"] == true)
+            .unwrap_or(false),
         Err(_) => false,
     }
 }
@@ -74,36 +80,86 @@ async fn wait_connected(c: &reqwest::Client, d: &Daemon) {
 }
 
 fn client_settings(port: u16) -> ObsSettings {
-    ObsSettings { port, password: Some(PASSWORD.into()), request_timeout: Duration::from_secs(10), ..ObsSettings::default() }
+    ObsSettings {
+        port,
+        password: Some(PASSWORD.into()),
+        request_timeout: Duration::from_secs(10),
+        ..ObsSettings::default()
+    }
 }
 
 fn report(name: &str, mut v: Vec<Duration>) {
     v.sort();
     let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    println!("{name} ({} samples): p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms", v.len(), p(0.5), p(0.99), p(1.0));
+    println!(
+        "{name} ({} samples): p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
+        v.len(),
+        p(0.5),
+        p(0.99),
+        p(1.0)
+    );
 }
 
 #[tokio::main]
 async fn main() {
-    println!("stagehand OBS benchmark (release daemon, real OBS 30.2.3 with software GL, Cut transition)\n");
+    println!(
+        "stagehand OBS benchmark (release daemon, real OBS 30.2.3 with software GL, Cut transition)\n"
+    );
     let c = reqwest::Client::new();
     let port = free_port();
-    let mut obs = ObsProcess::start(port, Some(PASSWORD)).await.expect("start OBS (run tests/obs/rootfs.sh first)");
+    let mut obs = ObsProcess::start(port, Some(PASSWORD))
+        .await
+        .expect("start OBS (run tests/obs/rootfs.sh first)");
     let (user, mut user_events) = ObsHandle::spawn(client_settings(port));
-    wait_state(&user, ObsState::Connected, Duration::from_secs(60)).await.expect("second client");
-    user.raw_request("SetCurrentSceneTransition", json!({"transitionName": "Cut"})).await.expect("Cut");
+    wait_state(&user, ObsState::Connected, Duration::from_secs(60))
+        .await
+        .expect("second client");
+    user.raw_request(
+        "SetCurrentSceneTransition",
+        json!({"transitionName": "Cut"}),
+    )
+    .await
+    .expect("Cut");
     for s in ["Bench A", "Bench B"] {
-        let _ = user.raw_request("CreateScene", json!({"sceneName": s})).await;
+        let _ = user
+            .raw_request("CreateScene", json!({"sceneName": s}))
+            .await;
     }
+    // OBS's UI may switch to a newly created scene a moment later: let it settle first.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    user.set_program_scene("Scene")
+        .await
+        .expect("back to Scene");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    while user_events.try_recv().is_ok() {}
 
     let dir = tempfile::tempdir().unwrap();
     let d = start(dir.path(), port, "10");
     wait_connected(&c, &d).await;
-    let a = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "A", "obs_scene": "Bench A"})).await["id"].as_u64().unwrap();
-    let b = post(&c, format!("{}/api/dashboards", d.base), json!({"name": "B", "obs_scene": "Bench B"})).await["id"].as_u64().unwrap();
+    let a = post(
+        &c,
+        format!("{}/api/dashboards", d.base),
+        json!({"name": "A", "obs_scene": "Bench A"}),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let b = post(
+        &c,
+        format!("{}/api/dashboards", d.base),
+        json!({"name": "B", "obs_scene": "Bench B"}),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
 
     // Settle: OBS may still be reporting the scene switches of CreateScene. Start on A.
-    post(&c, format!("{}/api/dashboards/{a}/activate", d.base), json!({})).await;
+    post(
+        &c,
+        format!("{}/api/dashboards/{a}/activate", d.base),
+        json!({}),
+    )
+    .await;
     while user.current_program_scene().await.ok().as_deref() != Some("Bench A") {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -113,9 +169,18 @@ async fn main() {
     // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client.
     let mut samples = Vec::new();
     for i in 1..=200 {
-        let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
+        let (id, scene) = if i % 2 == 0 {
+            (a, "Bench A")
+        } else {
+            (b, "Bench B")
+        };
         let t0 = Instant::now();
-        post(&c, format!("{}/api/dashboards/{id}/activate", d.base), json!({})).await;
+        post(
+            &c,
+            format!("{}/api/dashboards/{id}/activate", d.base),
+            json!({}),
+        )
+        .await;
         loop {
             match tokio::time::timeout(Duration::from_secs(10), user_events.recv()).await {
                 Ok(Some(ObsEvent::ProgramSceneChanged { name, .. })) if name == scene => break,
@@ -128,18 +193,34 @@ async fn main() {
         }
         samples.push(t0.elapsed());
     }
-    report("activate (HTTP) → OBS CurrentProgramSceneChanged at a second client", samples);
+    report(
+        "activate (HTTP) → OBS CurrentProgramSceneChanged at a second client",
+        samples,
+    );
 
     // 2. OBS scene change (second client) → overlay dashboard_activated frame.
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr)).await.unwrap();
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws?client_type=overlay", d.addr))
+            .await
+            .unwrap();
     ws.next().await;
     let mut samples = Vec::new();
     for i in 1..=200 {
-        let (id, scene) = if i % 2 == 0 { (a, "Bench A") } else { (b, "Bench B") };
+        let (id, scene) = if i % 2 == 0 {
+            (a, "Bench A")
+        } else {
+            (b, "Bench B")
+        };
         let t0 = Instant::now();
         user.set_program_scene(scene).await.expect("switch");
         loop {
-            let Some(Ok(Message::Binary(bytes))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("frame") else { continue };
+            let Some(Ok(Message::Binary(bytes))) =
+                tokio::time::timeout(Duration::from_secs(10), ws.next())
+                    .await
+                    .expect("frame")
+            else {
+                continue;
+            };
             let f: Value = rmp_serde::from_slice(&bytes).unwrap();
             if f["type"] == "dashboard_activated" && f["dashboard_id"] == id {
                 break;
@@ -147,7 +228,10 @@ async fn main() {
         }
         samples.push(t0.elapsed());
     }
-    report("OBS scene change → overlay dashboard_activated frame", samples);
+    report(
+        "OBS scene change → overlay dashboard_activated frame",
+        samples,
+    );
     drop(user);
 
     // 3. OBS (re)start → daemon reconnected, with the default 10 s backoff cap and with 2 s.
@@ -167,7 +251,13 @@ async fn main() {
             wait_connected(&c, &d).await;
             times.push(t0.elapsed());
         }
-        let list: Vec<String> = times.iter().map(|t| format!("{:.2} s", t.as_secs_f64())).collect();
-        println!("OBS start → daemon reconnected (reconnect_max_s = {cap}, after a long outage): {}", list.join(", "));
+        let list: Vec<String> = times
+            .iter()
+            .map(|t| format!("{:.2} s", t.as_secs_f64()))
+            .collect();
+        println!(
+            "OBS start → daemon reconnected (reconnect_max_s = {cap}, after a long outage): {}",
+            list.join(", ")
+        );
     }
 }

@@ -226,7 +226,7 @@ impl Settings {
         if self.chat.prefix.is_empty() || self.chat.prefix.chars().any(char::is_whitespace) {
             return Err(invalid("chat.prefix", "must be non-empty without spaces"));
         }
-        if !(self.chat.reply_min_interval_s >= 0.0) {
+        if self.chat.reply_min_interval_s.is_nan() || self.chat.reply_min_interval_s < 0.0 {
             return Err(invalid("chat.reply_min_interval_s", "must be 0 or more"));
         }
         if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {

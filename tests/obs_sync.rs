@@ -30,13 +30,19 @@ fn start_daemon(env: &[(String, String)]) -> Daemon {
 }
 
 /// Polls `f` until it returns Some, within the deadline.
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(what: &str, mut f: impl FnMut() -> F) -> T {
+async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    mut f: impl FnMut() -> F,
+) -> T {
     let end = tokio::time::Instant::now() + DEADLINE;
     loop {
         if let Some(v) = f().await {
             return v;
         }
-        assert!(tokio::time::Instant::now() < end, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < end,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -46,7 +52,10 @@ async fn status(d: &Daemon) -> Value {
 }
 
 async fn obs_connected(d: &Daemon) {
-    eventually("the daemon to connect to OBS", || async { (status(d).await["obs"]["connected"] == true).then_some(()) }).await;
+    eventually("the daemon to connect to OBS", || async {
+        (status(d).await["obs"]["connected"] == true).then_some(())
+    })
+    .await;
 }
 
 /// A second obs-websocket client, as a user's Stream Deck or OBS itself would act.
@@ -70,7 +79,9 @@ async fn second_client(port: u16) -> ObsHandle {
 async fn ensure_scene(obs: &ObsHandle, name: &str) {
     let scenes = obs.scenes().await.expect("scenes");
     if !scenes.iter().any(|s| s.name == name) {
-        obs.raw_request("CreateScene", json!({"sceneName": name})).await.expect("CreateScene");
+        obs.raw_request("CreateScene", json!({"sceneName": name}))
+            .await
+            .expect("CreateScene");
     }
 }
 
@@ -82,22 +93,41 @@ async fn program_scene_is(obs: &ObsHandle, name: &str) {
 }
 
 async fn new_dashboard(d: &Daemon, name: &str, scene: &str) -> u64 {
-    let (s, b) = call(&http(), "POST", &d.url("/api/dashboards"), Some(json!({"name": name, "obs_scene": scene}))).await;
+    let (s, b) = call(
+        &http(),
+        "POST",
+        &d.url("/api/dashboards"),
+        Some(json!({"name": name, "obs_scene": scene})),
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
     b["id"].as_u64().unwrap()
 }
 
 async fn activate(d: &Daemon, id: u64) {
-    let (s, b) = call(&http(), "POST", &d.url(&format!("/api/dashboards/{id}/activate")), None).await;
+    let (s, b) = call(
+        &http(),
+        "POST",
+        &d.url(&format!("/api/dashboards/{id}/activate")),
+        None,
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
 }
 
 #[tokio::test]
 async fn dashboards_and_real_obs_scenes_move_together() {
     let port = free_port();
-    let mut obs = ObsProcess::start(port, Some(PASSWORD)).await.unwrap_or_else(|e| panic!("cannot start OBS: {e}"));
+    let mut obs = ObsProcess::start(port, Some(PASSWORD))
+        .await
+        .unwrap_or_else(|e| panic!("cannot start OBS: {e}"));
     let user = second_client(port).await;
-    user.raw_request("SetCurrentSceneTransition", json!({"transitionName": "Cut"})).await.expect("Cut");
+    user.raw_request(
+        "SetCurrentSceneTransition",
+        json!({"transitionName": "Cut"}),
+    )
+    .await
+    .expect("Cut");
     ensure_scene(&user, "Intro").await;
     ensure_scene(&user, "Gameplay").await;
     ensure_scene(&user, "Unbound").await;
@@ -106,7 +136,14 @@ async fn dashboards_and_real_obs_scenes_move_together() {
     obs_connected(&d).await;
     let (s, scenes) = call(&http(), "GET", &d.url("/api/obs/scenes"), None).await;
     assert_eq!(s, 200);
-    assert!(scenes.as_array().unwrap().iter().any(|s| s["name"] == "Gameplay"), "{scenes}");
+    assert!(
+        scenes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Gameplay"),
+        "{scenes}"
+    );
 
     // Activating each dashboard switches OBS to its scene.
     let intro = new_dashboard(&d, "Starting Soon", "Intro").await;
@@ -134,9 +171,20 @@ async fn dashboards_and_real_obs_scenes_move_together() {
     program_scene_is(&user, "Intro").await;
 
     // A renamed scene keeps its dashboard bound.
-    user.raw_request("SetSceneName", json!({"sceneName": "Gameplay", "newSceneName": "Game"})).await.expect("rename");
+    user.raw_request(
+        "SetSceneName",
+        json!({"sceneName": "Gameplay", "newSceneName": "Game"}),
+    )
+    .await
+    .expect("rename");
     eventually("the binding to follow the rename", || async {
-        let (_, b) = call(&http(), "GET", &d.url(&format!("/api/dashboards/{game}")), None).await;
+        let (_, b) = call(
+            &http(),
+            "GET",
+            &d.url(&format!("/api/dashboards/{game}")),
+            None,
+        )
+        .await;
         (b["obs_scene"] == "Game").then_some(())
     })
     .await;
@@ -144,18 +192,26 @@ async fn dashboards_and_real_obs_scenes_move_together() {
     // OBS dies: the daemon keeps serving; OBS comes back: reconnected and reconciled.
     drop(user);
     obs.kill();
-    eventually("the daemon to notice OBS is gone", || async { (status(&d).await["obs"]["connected"] == false).then_some(()) }).await;
+    eventually("the daemon to notice OBS is gone", || async {
+        (status(&d).await["obs"]["connected"] == false).then_some(())
+    })
+    .await;
     let (s, _) = call(&http(), "GET", &d.url("/api/dashboards"), None).await;
     assert_eq!(s, 200);
     let (s, r) = call(&http(), "GET", &d.url("/api/obs/scenes"), None).await;
-    assert_eq!((s, r["error"]["code"].as_str()), (503, Some("obs_unavailable")));
+    assert_eq!(
+        (s, r["error"]["code"].as_str()),
+        (503, Some("obs_unavailable"))
+    );
     // Activated while OBS is down: it still activates, and apply_dashboard applies it on reconnect.
     d.stop();
     d.set_env("STAGEHAND__OBS__ON_CONNECT", "apply_dashboard");
     d.spawn();
     activate(&d, game).await;
     assert_eq!(status(&d).await["active_dashboard_id"], game);
-    obs.restart().await.unwrap_or_else(|e| panic!("cannot restart OBS: {e}"));
+    obs.restart()
+        .await
+        .unwrap_or_else(|e| panic!("cannot restart OBS: {e}"));
     obs_connected(&d).await;
     let user = second_client(port).await;
     // A killed OBS may not have saved the scenes we made: recreate them (the daemon retries
@@ -168,33 +224,54 @@ async fn dashboards_and_real_obs_scenes_move_together() {
     drop(obs);
 
     // Wrong password: auth_failed, no crash, no log flood.
-    let mut obs = ObsProcess::start(port, Some(PASSWORD)).await.unwrap_or_else(|e| panic!("cannot start OBS: {e}"));
+    let mut obs = ObsProcess::start(port, Some(PASSWORD))
+        .await
+        .unwrap_or_else(|e| panic!("cannot start OBS: {e}"));
     let d = start_daemon(&daemon_env(port, "wrong-password", "follow_obs"));
     let st = eventually("auth_failed", || async {
         let s = status(&d).await;
         (s["obs"]["state"] == "auth_failed").then_some(s)
     })
     .await;
-    assert!(st["obs"]["last_error"].as_str().is_some_and(|e| !e.is_empty()), "{st}");
+    assert!(
+        st["obs"]["last_error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{st}"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (s, _) = call(&http(), "GET", &d.url("/api/status"), None).await;
     assert_eq!(s, 200);
     let log = d.log();
-    let noise = log.lines().filter(|l| l.contains("stagehand_obs") && (l.contains("WARN") || l.contains("ERROR"))).count();
-    assert!(noise <= 2, "state changes are logged once, not per retry:\n{log}");
-    assert!(!log.contains("wrong-password"), "the password is never logged");
+    let noise = log
+        .lines()
+        .filter(|l| l.contains("stagehand_obs") && (l.contains("WARN") || l.contains("ERROR")))
+        .count();
+    assert!(
+        noise <= 2,
+        "state changes are logged once, not per retry:\n{log}"
+    );
+    assert!(
+        !log.contains("wrong-password"),
+        "the password is never logged"
+    );
     obs.kill();
 }
 
 #[tokio::test]
 async fn stale_overlay_browser_sources_are_refreshed_on_first_connect() {
-    let scripted = ScriptedObs::start(Some(PASSWORD)).await.expect("scripted obs");
+    let scripted = ScriptedObs::start(Some(PASSWORD))
+        .await
+        .expect("scripted obs");
     let port = free_port();
     scripted.add_scene("Scene");
     let ours = scripted.add_browser_source("Overlay", &format!("http://127.0.0.1:{port}/overlay/"));
     scripted.add_browser_source("Other site", "https://example.com/widget");
     let mut env = daemon_env(scripted.port(), PASSWORD, "follow_obs");
-    env.push(("STAGEHAND__SERVER__BIND".into(), format!("127.0.0.1:{port}")));
+    env.push((
+        "STAGEHAND__SERVER__BIND".into(),
+        format!("127.0.0.1:{port}"),
+    ));
     let d = start_daemon(&env);
     obs_connected(&d).await;
     let pressed = eventually("a refresh", || async {
@@ -202,7 +279,11 @@ async fn stale_overlay_browser_sources_are_refreshed_on_first_connect() {
         (!r.is_empty()).then_some(r)
     })
     .await;
-    assert_eq!(pressed.len(), 1, "only our overlay is refreshed: {pressed:?}");
+    assert_eq!(
+        pressed.len(),
+        1,
+        "only our overlay is refreshed: {pressed:?}"
+    );
     assert_eq!(pressed[0]["inputUuid"], ours.as_str());
     assert_eq!(pressed[0]["propertyName"], "refreshnocache");
     drop(d);
@@ -210,15 +291,24 @@ async fn stale_overlay_browser_sources_are_refreshed_on_first_connect() {
 
 #[tokio::test]
 async fn kicked_in_obs_means_no_reconnect_until_asked() {
-    let scripted = ScriptedObs::start(Some(PASSWORD)).await.expect("scripted obs");
+    let scripted = ScriptedObs::start(Some(PASSWORD))
+        .await
+        .expect("scripted obs");
     scripted.add_scene("Scene");
     let d = start_daemon(&daemon_env(scripted.port(), PASSWORD, "follow_obs"));
     obs_connected(&d).await;
     scripted.kick_all();
-    eventually("kicked", || async { (status(&d).await["obs"]["state"] == "kicked").then_some(()) }).await;
+    eventually("kicked", || async {
+        (status(&d).await["obs"]["state"] == "kicked").then_some(())
+    })
+    .await;
     let before = scripted.identified_total();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(scripted.identified_total(), before, "no reconnect after a kick");
+    assert_eq!(
+        scripted.identified_total(),
+        before,
+        "no reconnect after a kick"
+    );
     let (s, _) = call(&http(), "POST", &d.url("/api/obs/reconnect"), None).await;
     assert_eq!(s, 202);
     obs_connected(&d).await;
@@ -226,7 +316,9 @@ async fn kicked_in_obs_means_no_reconnect_until_asked() {
 
 #[tokio::test]
 async fn the_obs_widget_switches_scenes_and_toggles_sources() {
-    let scripted = ScriptedObs::start(Some(PASSWORD)).await.expect("scripted obs");
+    let scripted = ScriptedObs::start(Some(PASSWORD))
+        .await
+        .expect("scripted obs");
     scripted.add_scene("Scene");
     scripted.add_scene("Gameplay");
     scripted.add_input("Cam", "v4l2_input", json!({}));
@@ -240,16 +332,45 @@ async fn the_obs_widget_switches_scenes_and_toggles_sources() {
     assert_eq!(s, 200, "{r}");
     assert_eq!(scripted.program_scene(), "Gameplay");
     let (s, r) = support::execute(&d, wid, "switch_scene", json!({"scene": "Nope"})).await;
-    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("parameters.scene")), "{r}");
-    assert!(r["error"]["message"].as_str().unwrap().contains("Nope"), "{r}");
+    assert_eq!(
+        (s, r["error"]["field"].as_str()),
+        (422, Some("parameters.scene")),
+        "{r}"
+    );
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("Nope"),
+        "{r}"
+    );
 
     let before = scripted.item_enabled("Gameplay", "Cam").unwrap();
-    let (s, r) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Cam"})).await;
+    let (s, r) = support::execute(
+        &d,
+        wid,
+        "toggle_source",
+        json!({"scene": "Gameplay", "source": "Cam"}),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(scripted.item_enabled("Gameplay", "Cam"), Some(!before));
-    let (s, _) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Cam", "visible": "Show"})).await;
+    let (s, _) = support::execute(
+        &d,
+        wid,
+        "toggle_source",
+        json!({"scene": "Gameplay", "source": "Cam", "visible": "Show"}),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(scripted.item_enabled("Gameplay", "Cam"), Some(true));
-    let (s, r) = support::execute(&d, wid, "toggle_source", json!({"scene": "Gameplay", "source": "Ghost"})).await;
-    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("parameters.source")), "{r}");
+    let (s, r) = support::execute(
+        &d,
+        wid,
+        "toggle_source",
+        json!({"scene": "Gameplay", "source": "Ghost"}),
+    )
+    .await;
+    assert_eq!(
+        (s, r["error"]["field"].as_str()),
+        (422, Some("parameters.source")),
+        "{r}"
+    );
 }

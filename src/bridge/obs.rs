@@ -152,7 +152,12 @@ impl ObsBridge {
             return;
         }
         // Ask OBS rather than trust the cached scene: events may still be in flight.
-        let current = self.obs.current_program_scene().await.ok().or(status.current_scene);
+        let current = self
+            .obs
+            .current_program_scene()
+            .await
+            .ok()
+            .or(status.current_scene);
         if current.as_deref() == Some(scene) {
             st.pending = false;
             return;
@@ -216,7 +221,11 @@ pub async fn perform(obs: &ObsHandle, effects: &[Effect]) -> Result<(), ObsError
     for effect in effects {
         match effect {
             Effect::ObsSwitchScene { scene } => obs.set_program_scene(scene).await?,
-            Effect::ObsSetSourceVisible { scene, source, visible } => {
+            Effect::ObsSetSourceVisible {
+                scene,
+                source,
+                visible,
+            } => {
                 obs.set_source_visible(scene, source, *visible).await?;
             }
         }

@@ -60,7 +60,11 @@ struct State {
 }
 
 impl TwitchBridge {
-    pub async fn run(self, mut events: mpsc::Receiver<TwitchEvent>, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(
+        self,
+        mut events: mpsc::Receiver<TwitchEvent>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
         let cooldowns = match self.store.read().and_then(|r| r.cooldowns()) {
             Ok(c) => c.into_iter().collect(),
             Err(e) => {
@@ -68,7 +72,11 @@ impl TwitchBridge {
                 HashMap::new()
             }
         };
-        let mut st = State { cooldowns, in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)), admin_window: (Instant::now(), 0) };
+        let mut st = State {
+            cooldowns,
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            admin_window: (Instant::now(), 0),
+        };
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
@@ -84,20 +92,48 @@ impl TwitchBridge {
         match ev {
             TwitchEvent::Status(s) => self.hub.publish_admin(Encoded::new("twitch_status", &s)),
             TwitchEvent::Chat(msg) => self.on_chat(&msg, st),
-            TwitchEvent::Subscription { user, tier, months, message, kind } => {
+            TwitchEvent::Subscription {
+                user,
+                tier,
+                months,
+                message,
+                kind,
+            } => {
                 let kind = match kind {
                     stagehand_twitch::SubKind::Sub => EventKind::Sub,
                     stagehand_twitch::SubKind::Resub => EventKind::Resub,
                 };
-                let vars = vars(&user, months, &[("months", months.to_string()), ("tier", tier_number(&tier)), ("message", message.unwrap_or_default())]);
+                let vars = vars(
+                    &user,
+                    months,
+                    &[
+                        ("months", months.to_string()),
+                        ("tier", tier_number(&tier)),
+                        ("message", message.unwrap_or_default()),
+                    ],
+                );
                 self.fire(kind, months, &vars);
             }
-            TwitchEvent::GiftSub { gifter, recipient_login, tier, count, community_gift_id, .. } => {
+            TwitchEvent::GiftSub {
+                gifter,
+                recipient_login,
+                tier,
+                count,
+                community_gift_id,
+                ..
+            } => {
                 // A mass gift arrives once as a total and then as single gifts carrying the
                 // same community gift id: alert on the total (or a lone gift), never on both.
                 let part_of_mass_gift = recipient_login.is_some() && community_gift_id.is_some();
                 if !part_of_mass_gift {
-                    let vars = vars(&gifter, count, &[("tier", tier_number(&tier)), ("recipient", recipient_login.unwrap_or_default())]);
+                    let vars = vars(
+                        &gifter,
+                        count,
+                        &[
+                            ("tier", tier_number(&tier)),
+                            ("recipient", recipient_login.unwrap_or_default()),
+                        ],
+                    );
                     self.fire(EventKind::GiftSub, count, &vars);
                 }
             }
@@ -105,8 +141,16 @@ impl TwitchBridge {
                 let vars = vars(&from, viewers, &[("viewers", viewers.to_string())]);
                 self.fire(EventKind::Raid, viewers, &vars);
             }
-            TwitchEvent::Cheer { user, bits, message } => {
-                let vars = vars(&user, bits, &[("bits", bits.to_string()), ("message", message)]);
+            TwitchEvent::Cheer {
+                user,
+                bits,
+                message,
+            } => {
+                let vars = vars(
+                    &user,
+                    bits,
+                    &[("bits", bits.to_string()), ("message", message)],
+                );
                 self.fire(EventKind::Cheer, bits, &vars);
             }
         }
@@ -127,12 +171,29 @@ impl TwitchBridge {
         };
         // Fixed arguments may name the chatter (`voter: "{user_id}"` for one vote per user).
         let mut cmd = cmd.clone();
-        cmd.args = chat::render(&cmd.args, &[("user", u.display_name.clone()), ("login", u.login.clone()), ("user_id", u.id.clone())]);
-        let interpretation = chat::interpret(&self.prefix, &msg.text, &u.display_name, &roles, std::slice::from_ref(&cmd), |c| {
-            table.specs(c.widget_id, &c.feature).cloned()
-        });
+        cmd.args = chat::render(
+            &cmd.args,
+            &[
+                ("user", u.display_name.clone()),
+                ("login", u.login.clone()),
+                ("user_id", u.id.clone()),
+            ],
+        );
+        let interpretation = chat::interpret(
+            &self.prefix,
+            &msg.text,
+            &u.display_name,
+            &roles,
+            std::slice::from_ref(&cmd),
+            |c| table.specs(c.widget_id, &c.feature).cloned(),
+        );
         match interpretation {
-            Interpretation::Run { command_id, widget_id, feature, parameters } => {
+            Interpretation::Run {
+                command_id,
+                widget_id,
+                feature,
+                parameters,
+            } => {
                 let now = now_ms();
                 let global = st.cooldowns.get(&(command_id, String::new())).copied();
                 let user = st.cooldowns.get(&(command_id, u.id.clone())).copied();
@@ -141,8 +202,15 @@ impl TwitchBridge {
                     return;
                 }
                 let Ok(permit) = st.in_flight.clone().try_acquire_owned() else {
-                    if self.stats.dropped_busy.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
-                        tracing::warn!("chat is flooding faster than commands can run; dropping some");
+                    if self
+                        .stats
+                        .dropped_busy
+                        .fetch_add(1, Ordering::Relaxed)
+                        .is_multiple_of(1000)
+                    {
+                        tracing::warn!(
+                            "chat is flooding faster than commands can run; dropping some"
+                        );
                     }
                     return;
                 };
@@ -153,10 +221,18 @@ impl TwitchBridge {
                     st.cooldowns.insert((command_id, u.id.clone()), now);
                 }
                 self.stats.commands_run.fetch_add(1, Ordering::Relaxed);
-                let req = Request::ChatRun { command_id, user_id: u.id.clone(), widget_id, feature, parameters };
+                let req = Request::ChatRun {
+                    command_id,
+                    user_id: u.id.clone(),
+                    widget_id,
+                    feature,
+                    parameters,
+                };
                 // Enqueued here, in chat order (two votes by one viewer must land in order);
                 // only the wait for the result runs in the background.
-                let actor = Actor::Chat { login: u.login.clone() };
+                let actor = Actor::Chat {
+                    login: u.login.clone(),
+                };
                 let reply = match self.engine.enqueue(actor, req) {
                     Ok(reply) => reply,
                     Err(e) => {
@@ -164,11 +240,18 @@ impl TwitchBridge {
                         return;
                     }
                 };
-                let (twitch, reply_to, display) = (self.twitch.clone(), msg.message_id.clone(), u.display_name.clone());
+                let (twitch, reply_to, display) = (
+                    self.twitch.clone(),
+                    msg.message_id.clone(),
+                    u.display_name.clone(),
+                );
                 let obs = self.obs.clone();
                 tokio::spawn(async move {
                     let problem = match reply.await {
-                        Ok(Ok(done)) => super::obs::perform(&obs, &done.effects).await.err().map(|e| e.to_string()),
+                        Ok(Ok(done)) => super::obs::perform(&obs, &done.effects)
+                            .await
+                            .err()
+                            .map(|e| e.to_string()),
                         Ok(Err(EngineError::Validation { message, .. })) => Some(message),
                         _ => None,
                     };
@@ -178,12 +261,16 @@ impl TwitchBridge {
                     drop(permit);
                 });
             }
-            Interpretation::Invalid { reply: Some(reply), .. } => {
+            Interpretation::Invalid {
+                reply: Some(reply), ..
+            } => {
                 if let Err(e) = self.twitch.reply(Some(&msg.message_id), &reply) {
                     tracing::debug!(error = %e, "cannot reply in chat");
                 }
             }
-            Interpretation::Denied { command_id } => tracing::debug!(command_id, user = %u.login, "not allowed"),
+            Interpretation::Denied { command_id } => {
+                tracing::debug!(command_id, user = %u.login, "not allowed")
+            }
             _ => {}
         }
     }
@@ -191,11 +278,24 @@ impl TwitchBridge {
     /// Platform event → every enabled binding for it, with its parameters filled in.
     fn fire(&self, kind: EventKind, amount: u64, vars: &[(&'static str, String)]) {
         let table = self.table.borrow().clone();
-        for b in table.bindings.iter().filter(|b| chat::binding_matches(b, kind, amount)) {
-            let Some(specs) = table.specs(b.widget_id, &b.feature) else { continue };
+        for b in table
+            .bindings
+            .iter()
+            .filter(|b| chat::binding_matches(b, kind, amount))
+        {
+            let Some(specs) = table.specs(b.widget_id, &b.feature) else {
+                continue;
+            };
             let parameters = chat::render_for(specs, &b.parameters, vars);
-            let req = Request::Execute { widget_id: b.widget_id, feature: b.feature.clone(), parameters };
-            let event = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let req = Request::Execute {
+                widget_id: b.widget_id,
+                feature: b.feature.clone(),
+                parameters,
+            };
+            let event = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             match self.engine.enqueue(Actor::Event { event }, req) {
                 Ok(reply) => {
                     let obs = self.obs.clone();
@@ -223,14 +323,27 @@ impl TwitchBridge {
         }
         *count += 1;
         let u = &msg.user;
-        let line = ChatLine { user: &u.display_name, login: &u.login, text: &msg.text, roles: &u.roles };
+        let line = ChatLine {
+            user: &u.display_name,
+            login: &u.login,
+            text: &msg.text,
+            roles: &u.roles,
+        };
         self.hub.publish_admin(Encoded::new("chat_message", &line));
     }
 }
 
 /// Template variables common to every event.
-fn vars(user: &ChatUser, amount: u64, extra: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
-    let mut v = vec![("user", user.display_name.clone()), ("login", user.login.clone()), ("amount", amount.to_string())];
+fn vars(
+    user: &ChatUser,
+    amount: u64,
+    extra: &[(&'static str, String)],
+) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("user", user.display_name.clone()),
+        ("login", user.login.clone()),
+        ("amount", amount.to_string()),
+    ];
     v.extend(extra.iter().cloned());
     v
 }

@@ -1,9 +1,9 @@
 //! Planning for chat commands and event bindings: validation against the widget's features,
 //! unique triggers, and the cooldown record of a chat run. Pure, like `plan.rs`.
 
+use super::EngineError;
 use super::plan::{Plan, merge};
 use super::world::World;
-use super::EngineError;
 use crate::model::{ChatCommand, EventBinding, Id, Kind, Map};
 use crate::store::Write;
 use crate::widgets::{self, FeatureSpec};
@@ -14,12 +14,19 @@ const MAX_TRIGGER: usize = 32;
 const MAX_COOLDOWN_S: u32 = 86_400;
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> EngineError {
-    EngineError::Validation { field: field.into(), message: message.into() }
+    EngineError::Validation {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// Merges `patch` over the stored record (if any) and reads the result as `T`, naming the
 /// offending field on a type error.
-fn merged<T: serde::Serialize + DeserializeOwned>(current: Option<&T>, id: Id, patch: &Map) -> Result<T, EngineError> {
+fn merged<T: serde::Serialize + DeserializeOwned>(
+    current: Option<&T>,
+    id: Id,
+    patch: &Map,
+) -> Result<T, EngineError> {
     let mut body = match current.map(serde_json::to_value) {
         Some(Ok(Value::Object(m))) => m,
         _ => Map::new(),
@@ -40,13 +47,28 @@ fn feature_of(world: &World, widget_id: Id, feature: &str) -> Result<FeatureSpec
         .widgets
         .get(&widget_id)
         .ok_or_else(|| invalid("widget_id", format!("widget {widget_id} does not exist")))?;
-    let wtype = widgets::lookup(&w.widget_class)
-        .ok_or_else(|| invalid("widget_id", format!("widget {widget_id} has an unavailable type")))?;
+    let wtype = widgets::lookup(&w.widget_class).ok_or_else(|| {
+        invalid(
+            "widget_id",
+            format!("widget {widget_id} has an unavailable type"),
+        )
+    })?;
     let features = wtype.features(&w.widget_parameters);
-    features.iter().find(|f| f.name == feature).cloned().ok_or_else(|| {
-        let names: Vec<&str> = features.iter().map(|f| f.name).collect();
-        invalid("feature", format!("{} has no feature '{feature}'; it has: {}", w.widget_class, names.join(", ")))
-    })
+    features
+        .iter()
+        .find(|f| f.name == feature)
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<&str> = features.iter().map(|f| f.name).collect();
+            invalid(
+                "feature",
+                format!(
+                    "{} has no feature '{feature}'; it has: {}",
+                    w.widget_class,
+                    names.join(", ")
+                ),
+            )
+        })
 }
 
 fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), EngineError> {
@@ -55,7 +77,11 @@ fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), Engin
             let names: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
             return Err(invalid(
                 format!("{field}.{key}"),
-                format!("'{key}' is not a parameter of {}; parameters: {}", spec.name, names.join(", ")),
+                format!(
+                    "'{key}' is not a parameter of {}; parameters: {}",
+                    spec.name,
+                    names.join(", ")
+                ),
             ));
         }
     }
@@ -64,20 +90,28 @@ fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), Engin
 
 /// A trigger without its prefix, for comparing names ("!Boom" and "boom" are the same).
 fn bare(name: &str) -> String {
-    name.trim().trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+    name.trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
 fn check_trigger(name: &str, field: &str) -> Result<(), EngineError> {
     let n = name.trim();
     if bare(n).is_empty() || n.chars().count() > MAX_TRIGGER || n.chars().any(char::is_whitespace) {
-        return Err(invalid(field, format!("{field} must be one word of 1 to {MAX_TRIGGER} characters, like !confetti")));
+        return Err(invalid(
+            field,
+            format!("{field} must be one word of 1 to {MAX_TRIGGER} characters, like !confetti"),
+        ));
     }
     Ok(())
 }
 
 pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, EngineError> {
     let current = match id {
-        Some(id) => Some(world.commands.get(&id).ok_or(EngineError::NotFound { what: "command", id: id.to_string() })?),
+        Some(id) => Some(world.commands.get(&id).ok_or(EngineError::NotFound {
+            what: "command",
+            id: id.to_string(),
+        })?),
         None => None,
     };
     let new_id = id.unwrap_or_else(|| world.next_id(Kind::Command));
@@ -96,15 +130,27 @@ pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         names.push(b);
     }
     if let Some(other) = world.commands.values().find(|o| {
-        o.id != new_id && std::iter::once(&o.trigger).chain(&o.aliases).any(|n| names.contains(&bare(n)))
+        o.id != new_id
+            && std::iter::once(&o.trigger)
+                .chain(&o.aliases)
+                .any(|n| names.contains(&bare(n)))
     }) {
-        return Err(EngineError::Conflict(format!("command {} ({}) already uses one of these names", other.id, other.trigger)));
+        return Err(EngineError::Conflict(format!(
+            "command {} ({}) already uses one of these names",
+            other.id, other.trigger
+        )));
     }
     let spec = feature_of(world, cmd.widget_id, &cmd.feature)?;
     check_keys(&spec, &cmd.args, "args")?;
-    for (field, v) in [("cooldown_global_s", cmd.cooldown_global_s), ("cooldown_user_s", cmd.cooldown_user_s)] {
+    for (field, v) in [
+        ("cooldown_global_s", cmd.cooldown_global_s),
+        ("cooldown_user_s", cmd.cooldown_user_s),
+    ] {
         if v > MAX_COOLDOWN_S {
-            return Err(invalid(field, format!("{field} must be at most {MAX_COOLDOWN_S} (a day)")));
+            return Err(invalid(
+                field,
+                format!("{field} must be at most {MAX_COOLDOWN_S} (a day)"),
+            ));
         }
     }
     let mut writes = Vec::new();
@@ -112,12 +158,19 @@ pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         writes.push(Write::Counter(Kind::Command, new_id + 1));
     }
     writes.push(Write::Command(new_id, Some(cmd)));
-    Ok(Plan { writes, id: new_id, effects: Vec::new() })
+    Ok(Plan {
+        writes,
+        id: new_id,
+        effects: Vec::new(),
+    })
 }
 
 pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, EngineError> {
     let current = match id {
-        Some(id) => Some(world.bindings.get(&id).ok_or(EngineError::NotFound { what: "event binding", id: id.to_string() })?),
+        Some(id) => Some(world.bindings.get(&id).ok_or(EngineError::NotFound {
+            what: "event binding",
+            id: id.to_string(),
+        })?),
         None => None,
     };
     let new_id = id.unwrap_or_else(|| world.next_id(Kind::Binding));
@@ -129,17 +182,35 @@ pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         writes.push(Write::Counter(Kind::Binding, new_id + 1));
     }
     writes.push(Write::Binding(new_id, Some(b)));
-    Ok(Plan { writes, id: new_id, effects: Vec::new() })
+    Ok(Plan {
+        writes,
+        id: new_id,
+        effects: Vec::new(),
+    })
 }
 
 pub fn delete_command(world: &World, id: Id) -> Result<Plan, EngineError> {
-    world.commands.get(&id).ok_or(EngineError::NotFound { what: "command", id: id.to_string() })?;
-    Ok(Plan { writes: vec![Write::Command(id, None)], id, effects: Vec::new() })
+    world.commands.get(&id).ok_or(EngineError::NotFound {
+        what: "command",
+        id: id.to_string(),
+    })?;
+    Ok(Plan {
+        writes: vec![Write::Command(id, None)],
+        id,
+        effects: Vec::new(),
+    })
 }
 
 pub fn delete_binding(world: &World, id: Id) -> Result<Plan, EngineError> {
-    world.bindings.get(&id).ok_or(EngineError::NotFound { what: "event binding", id: id.to_string() })?;
-    Ok(Plan { writes: vec![Write::Binding(id, None)], id, effects: Vec::new() })
+    world.bindings.get(&id).ok_or(EngineError::NotFound {
+        what: "event binding",
+        id: id.to_string(),
+    })?;
+    Ok(Plan {
+        writes: vec![Write::Binding(id, None)],
+        id,
+        effects: Vec::new(),
+    })
 }
 
 /// Cooldown records of a chat run (only for commands that have cooldowns).
@@ -159,7 +230,15 @@ pub fn cooldown_writes(world: &World, command_id: Id, user_id: &str, now_ms: u64
 
 /// Commands and bindings of a deleted widget go with it.
 pub fn widget_cascade(world: &World, widget_id: Id) -> Vec<Write> {
-    let cmds = world.commands.values().filter(|c| c.widget_id == widget_id).map(|c| Write::Command(c.id, None));
-    let binds = world.bindings.values().filter(|b| b.widget_id == widget_id).map(|b| Write::Binding(b.id, None));
+    let cmds = world
+        .commands
+        .values()
+        .filter(|c| c.widget_id == widget_id)
+        .map(|c| Write::Command(c.id, None));
+    let binds = world
+        .bindings
+        .values()
+        .filter(|b| b.widget_id == widget_id)
+        .map(|b| Write::Binding(b.id, None));
     cmds.chain(binds).collect()
 }

@@ -15,9 +15,9 @@ pub use world::World;
 
 use crate::hub::Hub;
 use crate::model::{Actor, ChatCommand, Effect, Element, ElementChange, EventBinding, Id};
-use crate::widgets::params::ParamSpec;
 use crate::store::{Store, StoreError};
 use crate::widgets::params::ParamError;
+use crate::widgets::params::ParamSpec;
 use std::sync::Arc;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
@@ -113,9 +113,17 @@ impl ChatTable {
             .map(|c| (c.widget_id, &c.feature))
             .chain(world.bindings.values().map(|b| (b.widget_id, &b.feature)));
         for (wid, feature) in wanted {
-            let Some(w) = world.widgets.get(&wid) else { continue };
-            let Some(wtype) = crate::widgets::lookup(&w.widget_class) else { continue };
-            if let Some(f) = wtype.features(&w.widget_parameters).into_iter().find(|f| f.name == feature.as_str()) {
+            let Some(w) = world.widgets.get(&wid) else {
+                continue;
+            };
+            let Some(wtype) = crate::widgets::lookup(&w.widget_class) else {
+                continue;
+            };
+            if let Some(f) = wtype
+                .features(&w.widget_parameters)
+                .into_iter()
+                .find(|f| f.name == feature.as_str())
+            {
                 specs.insert((wid, feature.clone()), f.parameters);
             }
         }
@@ -197,13 +205,18 @@ impl Engine {
 
     /// Like `call`, with the effects the caller must perform (feature runs).
     pub async fn call_done(&self, actor: Actor, req: Request) -> Answer {
-        self.enqueue(actor, req)?.await.map_err(|_| EngineError::Unavailable)?
+        self.enqueue(actor, req)?
+            .await
+            .map_err(|_| EngineError::Unavailable)?
     }
 
     /// (commands processed, commits written) since start.
     pub fn stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (self.stats.commands.load(Relaxed), self.stats.commits.load(Relaxed))
+        (
+            self.stats.commands.load(Relaxed),
+            self.stats.commits.load(Relaxed),
+        )
     }
 
     /// Queues a request NOW (so requests keep their order) and returns the reply to await later.
@@ -214,7 +227,11 @@ impl Engine {
     ) -> Result<oneshot::Receiver<Answer>, EngineError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Request { req, actor, reply: Some(reply) })
+            .send(Msg::Request {
+                req,
+                actor,
+                reply: Some(reply),
+            })
             .map_err(|_| EngineError::Unavailable)?;
         Ok(rx)
     }

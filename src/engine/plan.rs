@@ -4,7 +4,7 @@
 
 use super::world::World;
 use super::{EngineError, Request, apply_change, chat_plan};
-use crate::model::{Effect, Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
+use crate::model::{Dashboard, Effect, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
 use std::collections::{BTreeMap, HashSet};
@@ -43,7 +43,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                     Write::Counter(Kind::Dashboard, id + 1),
                     Write::Dashboard(id, Some(d)),
                 ],
-                id, effects: Vec::new() })
+                id,
+                effects: Vec::new(),
+            })
         }
         Request::UpdateDashboard { id, patch } => {
             let mut d = dashboard(world, *id)?.clone();
@@ -61,7 +63,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             Ok(Plan {
                 writes: vec![Write::Dashboard(*id, Some(d))],
-                id: *id, effects: Vec::new() })
+                id: *id,
+                effects: Vec::new(),
+            })
         }
         Request::DeleteDashboard { id } => {
             dashboard(world, *id)?;
@@ -69,7 +73,11 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             if world.active == Some(*id) {
                 writes.push(Write::Active(None));
             }
-            Ok(Plan { writes, id: *id, effects: Vec::new() })
+            Ok(Plan {
+                writes,
+                id: *id,
+                effects: Vec::new(),
+            })
         }
         Request::ActivateDashboard { id } => {
             dashboard(world, *id)?;
@@ -79,7 +87,11 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             } else {
                 vec![Write::Active(Some(*id))]
             };
-            Ok(Plan { writes, id: *id, effects: Vec::new() })
+            Ok(Plan {
+                writes,
+                id: *id,
+                effects: Vec::new(),
+            })
         }
         Request::CreateWidget {
             widget_class,
@@ -100,7 +112,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             let mut plan = Plan {
                 id: *id,
-                writes: vec![], effects: Vec::new() };
+                writes: vec![],
+                effects: Vec::new(),
+            };
             if let Some(patch) = widget_parameters {
                 new.widget_parameters =
                     params::validate_patch(&wtype.parameters(), &w.widget_parameters, patch)
@@ -145,7 +159,11 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             );
             writes.extend(chat_plan::widget_cascade(world, *id));
             writes.push(Write::Widget(*id, None));
-            Ok(Plan { writes, id: *id, effects: Vec::new() })
+            Ok(Plan {
+                writes,
+                id: *id,
+                effects: Vec::new(),
+            })
         }
         Request::Execute {
             widget_id,
@@ -160,7 +178,12 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             parameters,
         } => {
             let mut plan = execute(world, *widget_id, feature, parameters, now_ms)?;
-            plan.writes.extend(chat_plan::cooldown_writes(world, *command_id, user_id, now_ms));
+            plan.writes.extend(chat_plan::cooldown_writes(
+                world,
+                *command_id,
+                user_id,
+                now_ms,
+            ));
             Ok(plan)
         }
         Request::PutCommand { id, body } => chat_plan::put_command(world, *id, body),
@@ -195,7 +218,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             }
             Ok(Plan {
                 writes: vec![Write::Element(e.id, Some(new))],
-                id: *widget_id, effects: Vec::new() })
+                id: *widget_id,
+                effects: Vec::new(),
+            })
         }
     }
 }
@@ -242,7 +267,9 @@ pub fn fire_timer(world: &World, key: &(Id, String)) -> Plan {
     writes.extend(change_writes(world, timer.widget_id, &timer.changes));
     Plan {
         writes,
-        id: timer.widget_id, effects: Vec::new() }
+        id: timer.widget_id,
+        effects: Vec::new(),
+    }
 }
 
 fn create_widget(
@@ -311,7 +338,11 @@ fn create_widget(
             writes.push(Write::Dashboard(d, Some(dash)));
         }
     }
-    Ok(Plan { writes, id, effects: Vec::new() })
+    Ok(Plan {
+        writes,
+        id,
+        effects: Vec::new(),
+    })
 }
 
 /// Turns a widget's outcome into writes: element changes, state, parameters, follow-ups.

@@ -49,11 +49,21 @@ pub enum Request {
         parameters: Map,
     },
     /// Create (`id: None`) or merge-patch a chat command; `body` is the JSON as sent.
-    PutCommand { id: Option<Id>, body: Map },
-    DeleteCommand { id: Id },
+    PutCommand {
+        id: Option<Id>,
+        body: Map,
+    },
+    DeleteCommand {
+        id: Id,
+    },
     /// Create (`id: None`) or merge-patch an event binding.
-    PutBinding { id: Option<Id>, body: Map },
-    DeleteBinding { id: Id },
+    PutBinding {
+        id: Option<Id>,
+        body: Map,
+    },
+    DeleteBinding {
+        id: Id,
+    },
     PatchElement {
         widget_id: Id,
         name: String,

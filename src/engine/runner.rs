@@ -3,7 +3,10 @@
 //! then broadcast and reply. On a failed commit the world is rolled back.
 
 use super::world::World;
-use super::{Answer, ChatTable, Done as Committed, EngineConfig, EngineError, Msg, Reply, Request, SceneIntent, Stats, events, plan};
+use super::{
+    Answer, ChatTable, Done as Committed, EngineConfig, EngineError, Msg, Reply, Request,
+    SceneIntent, Stats, events, plan,
+};
 use crate::hub::{Hub, HubEvent};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
@@ -163,7 +166,10 @@ fn process(
             Ok(p) => {
                 activated |= matches!(job.req, Request::ActivateDashboard { .. });
                 group.stage(world, p.writes);
-                Ok(Committed { id: p.id, effects: p.effects })
+                Ok(Committed {
+                    id: p.id,
+                    effects: p.effects,
+                })
             }
             Err(e) => {
                 tracing::debug!(actor = %job.actor, action = job.req.action(), error = %e, "request rejected");
@@ -209,7 +215,10 @@ fn process(
             hub.publish(&group.events);
             reply_all(group.replies);
             let chat_changed = group.writes.iter().any(|w| {
-                matches!(w, Write::Command(..) | Write::Binding(..) | Write::Widget(..))
+                matches!(
+                    w,
+                    Write::Command(..) | Write::Binding(..) | Write::Widget(..)
+                )
             });
             Done {
                 committed: true,
@@ -267,7 +276,9 @@ fn describe(world: &World, req: &Request) -> String {
         Request::PatchElement {
             widget_id, name, ..
         } => format!("{}.{name}", widget(widget_id)),
-        Request::ChatRun { widget_id, feature, .. } => format!("{}.{feature}", widget(widget_id)),
+        Request::ChatRun {
+            widget_id, feature, ..
+        } => format!("{}.{feature}", widget(widget_id)),
         Request::PutCommand { id: Some(id), .. } | Request::DeleteCommand { id } => {
             match world.commands.get(id) {
                 Some(c) => format!("command {} ({id})", c.trigger),
@@ -275,7 +286,10 @@ fn describe(world: &World, req: &Request) -> String {
             }
         }
         Request::PutCommand { body, .. } => {
-            format!("command {}", body.get("trigger").and_then(|t| t.as_str()).unwrap_or("?"))
+            format!(
+                "command {}",
+                body.get("trigger").and_then(|t| t.as_str()).unwrap_or("?")
+            )
         }
         Request::PutBinding { id: Some(id), .. } | Request::DeleteBinding { id } => {
             format!("event binding {id}")

@@ -117,8 +117,12 @@ impl World {
                 Write::Counter(*kind, old)
             }
             // The audit log lives only on disk; nothing to undo in memory.
-            Write::Command(id, new) => Write::Command(*id, put(&mut self.commands, *id, new.clone())),
-            Write::Binding(id, new) => Write::Binding(*id, put(&mut self.bindings, *id, new.clone())),
+            Write::Command(id, new) => {
+                Write::Command(*id, put(&mut self.commands, *id, new.clone()))
+            }
+            Write::Binding(id, new) => {
+                Write::Binding(*id, put(&mut self.bindings, *id, new.clone()))
+            }
             // The audit log and cooldowns live only on disk (the chat bridge caches cooldowns);
             // nothing to undo in memory.
             Write::Audit(e) => Write::AuditDelete(e.id),

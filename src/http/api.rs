@@ -242,17 +242,30 @@ pub async fn execute(
     IdPath(widget_id): IdPath,
     JsonBody(b): JsonBody<ExecuteBody>,
 ) -> ApiResult<Json<Executed>> {
-    let req = Request::Execute { widget_id, feature: b.feature, parameters: b.parameters };
+    let req = Request::Execute {
+        widget_id,
+        feature: b.feature,
+        parameters: b.parameters,
+    };
     let done = app.engine.call_done(Actor::Admin, req).await?;
-    crate::bridge::obs::perform(&app.obs, &done.effects).await.map_err(effect_error)?;
-    Ok(Json(Executed { ok: true, elements: views(&app)?.elements(widget_id)? }))
+    crate::bridge::obs::perform(&app.obs, &done.effects)
+        .await
+        .map_err(effect_error)?;
+    Ok(Json(Executed {
+        ok: true,
+        elements: views(&app)?.elements(widget_id)?,
+    }))
 }
 
 /// An OBS refusal of a feature's effect names the parameter that was wrong.
 fn effect_error(e: stagehand_obs::ObsError) -> ApiError {
     match &e {
         stagehand_obs::ObsError::NotFound { what, .. } => {
-            let field = if *what == "source" { "parameters.source" } else { "parameters.scene" };
+            let field = if *what == "source" {
+                "parameters.source"
+            } else {
+                "parameters.scene"
+            };
             ApiError::validation(field, e.to_string())
         }
         _ => e.into(),

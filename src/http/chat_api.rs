@@ -28,39 +28,64 @@ pub struct CommandView {
 fn command_view(app: &AppState, r: &StoreReader, command: ChatCommand) -> ApiResult<CommandView> {
     let specs = match r.widget(command.widget_id)? {
         Some(w) => widgets::lookup(&w.widget_class)
-            .and_then(|t| t.features(&w.widget_parameters).into_iter().find(|f| f.name == command.feature))
+            .and_then(|t| {
+                t.features(&w.widget_parameters)
+                    .into_iter()
+                    .find(|f| f.name == command.feature)
+            })
             .map(|f| f.parameters)
             .unwrap_or_default(),
         None => Vec::new(),
     };
-    let free: Vec<_> = specs.into_iter().filter(|s| !command.args.contains_key(s.name)).collect();
+    let free: Vec<_> = specs
+        .into_iter()
+        .filter(|s| !command.args.contains_key(s.name))
+        .collect();
     let prefix = &app.settings.chat.prefix;
     let trigger = if command.trigger.starts_with(prefix.as_str()) {
         command.trigger.clone()
     } else {
         format!("{prefix}{}", command.trigger)
     };
-    Ok(CommandView { usage: chat::usage(&trigger, &free), command })
+    Ok(CommandView {
+        usage: chat::usage(&trigger, &free),
+        command,
+    })
 }
 
 fn get_view(app: &AppState, id: Id) -> ApiResult<CommandView> {
     let r = app.store.read()?;
-    let c = r.command(id)?.ok_or_else(|| ApiError::not_found(format!("command {id} not found")))?;
+    let c = r
+        .command(id)?
+        .ok_or_else(|| ApiError::not_found(format!("command {id} not found")))?;
     command_view(app, &r, c)
 }
 
 pub async fn list_commands(State(app): State<AppState>) -> ApiResult<Json<Vec<CommandView>>> {
     let r = app.store.read()?;
-    let views = r.commands()?.into_iter().map(|c| command_view(&app, &r, c)).collect::<ApiResult<_>>()?;
+    let views = r
+        .commands()?
+        .into_iter()
+        .map(|c| command_view(&app, &r, c))
+        .collect::<ApiResult<_>>()?;
     Ok(Json(views))
 }
 
-pub async fn create_command(State(app): State<AppState>, JsonBody(body): JsonBody<Map>) -> ApiResult<Response> {
-    let id = app.engine.call(Actor::Admin, Request::PutCommand { id: None, body }).await?;
+pub async fn create_command(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody<Map>,
+) -> ApiResult<Response> {
+    let id = app
+        .engine
+        .call(Actor::Admin, Request::PutCommand { id: None, body })
+        .await?;
     Ok((StatusCode::CREATED, Json(get_view(&app, id)?)).into_response())
 }
 
-pub async fn get_command(State(app): State<AppState>, IdPath(id): IdPath) -> ApiResult<Json<CommandView>> {
+pub async fn get_command(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<CommandView>> {
     Ok(Json(get_view(&app, id)?))
 }
 
@@ -69,29 +94,48 @@ pub async fn update_command(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody<Map>,
 ) -> ApiResult<Json<CommandView>> {
-    app.engine.call(Actor::Admin, Request::PutCommand { id: Some(id), body }).await?;
+    app.engine
+        .call(Actor::Admin, Request::PutCommand { id: Some(id), body })
+        .await?;
     Ok(Json(get_view(&app, id)?))
 }
 
-pub async fn delete_command(State(app): State<AppState>, IdPath(id): IdPath) -> ApiResult<StatusCode> {
-    app.engine.call(Actor::Admin, Request::DeleteCommand { id }).await?;
+pub async fn delete_command(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    app.engine
+        .call(Actor::Admin, Request::DeleteCommand { id })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 fn get_binding_view(app: &AppState, id: Id) -> ApiResult<EventBinding> {
-    app.store.read()?.binding(id)?.ok_or_else(|| ApiError::not_found(format!("event binding {id} not found")))
+    app.store
+        .read()?
+        .binding(id)?
+        .ok_or_else(|| ApiError::not_found(format!("event binding {id} not found")))
 }
 
 pub async fn list_bindings(State(app): State<AppState>) -> ApiResult<Json<Vec<EventBinding>>> {
     Ok(Json(app.store.read()?.bindings()?))
 }
 
-pub async fn create_binding(State(app): State<AppState>, JsonBody(body): JsonBody<Map>) -> ApiResult<Response> {
-    let id = app.engine.call(Actor::Admin, Request::PutBinding { id: None, body }).await?;
+pub async fn create_binding(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody<Map>,
+) -> ApiResult<Response> {
+    let id = app
+        .engine
+        .call(Actor::Admin, Request::PutBinding { id: None, body })
+        .await?;
     Ok((StatusCode::CREATED, Json(get_binding_view(&app, id)?)).into_response())
 }
 
-pub async fn get_binding(State(app): State<AppState>, IdPath(id): IdPath) -> ApiResult<Json<EventBinding>> {
+pub async fn get_binding(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<EventBinding>> {
     Ok(Json(get_binding_view(&app, id)?))
 }
 
@@ -100,11 +144,18 @@ pub async fn update_binding(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody<Map>,
 ) -> ApiResult<Json<EventBinding>> {
-    app.engine.call(Actor::Admin, Request::PutBinding { id: Some(id), body }).await?;
+    app.engine
+        .call(Actor::Admin, Request::PutBinding { id: Some(id), body })
+        .await?;
     Ok(Json(get_binding_view(&app, id)?))
 }
 
-pub async fn delete_binding(State(app): State<AppState>, IdPath(id): IdPath) -> ApiResult<StatusCode> {
-    app.engine.call(Actor::Admin, Request::DeleteBinding { id }).await?;
+pub async fn delete_binding(
+    State(app): State<AppState>,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    app.engine
+        .call(Actor::Admin, Request::DeleteBinding { id })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

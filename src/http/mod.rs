@@ -67,14 +67,20 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/audit", get(api::audit))
         .route("/obs/scenes", get(api::obs_scenes))
-        .route("/commands", get(chat_api::list_commands).post(chat_api::create_command))
+        .route(
+            "/commands",
+            get(chat_api::list_commands).post(chat_api::create_command),
+        )
         .route(
             "/commands/{id}",
             get(chat_api::get_command)
                 .patch(chat_api::update_command)
                 .delete(chat_api::delete_command),
         )
-        .route("/event-bindings", get(chat_api::list_bindings).post(chat_api::create_binding))
+        .route(
+            "/event-bindings",
+            get(chat_api::list_bindings).post(chat_api::create_binding),
+        )
         .route(
             "/event-bindings/{id}",
             get(chat_api::get_binding)

@@ -83,9 +83,15 @@ pub struct ElementChange {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Effect {
-    ObsSwitchScene { scene: String },
+    ObsSwitchScene {
+        scene: String,
+    },
     /// `visible: None` toggles.
-    ObsSetSourceVisible { scene: String, source: String, visible: Option<bool> },
+    ObsSetSourceVisible {
+        scene: String,
+        source: String,
+        visible: Option<bool>,
+    },
 }
 
 /// A follow-up scheduled by a feature (e.g. hide the confetti after `blast_duration`).

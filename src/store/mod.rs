@@ -382,10 +382,22 @@ mod tests {
             let txn = db.begin_write().unwrap();
             create_tables_v1(&txn).unwrap();
             txn.open_table(META).unwrap().insert(SCHEMA_KEY, 1).unwrap();
-            let d = Dashboard { id: 1, name: "Old".into(), obs_scene: None, widget_ids: vec![], position: 0 };
-            txn.open_table(DASHBOARDS).unwrap().insert(1, enc("dashboards", &d).unwrap().as_slice()).unwrap();
+            let d = Dashboard {
+                id: 1,
+                name: "Old".into(),
+                obs_scene: None,
+                widget_ids: vec![],
+                position: 0,
+            };
+            txn.open_table(DASHBOARDS)
+                .unwrap()
+                .insert(1, enc("dashboards", &d).unwrap().as_slice())
+                .unwrap();
             // v1 had no binding counters.
-            txn.open_table(META).unwrap().remove(Kind::Binding.counter_key()).unwrap();
+            txn.open_table(META)
+                .unwrap()
+                .remove(Kind::Binding.counter_key())
+                .unwrap();
             txn.commit().unwrap();
         }
         let store = Store::open(dir.path()).unwrap();

@@ -3,9 +3,14 @@
 use super::codec::dec;
 use super::tables::*;
 use super::{Loaded, StoreError};
-use crate::model::{AuditEntry, ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget};
+use crate::model::{
+    AuditEntry, ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget,
+};
 use redb::{ReadTransaction, ReadableTable, TableDefinition};
 use serde::de::DeserializeOwned;
+
+/// (command id, user id or "" for the global cooldown).
+pub type CooldownKey = (Id, String);
 
 /// A read transaction: every call sees the same committed snapshot.
 pub struct StoreReader {
@@ -115,7 +120,7 @@ impl StoreReader {
     }
 
     /// Every stored cooldown: ((command id, user id or ""), last fired unix ms).
-    pub fn cooldowns(&self) -> Result<Vec<((Id, String), u64)>, StoreError> {
+    pub fn cooldowns(&self) -> Result<Vec<(CooldownKey, u64)>, StoreError> {
         let table = self.txn.open_table(COOLDOWNS)?;
         let mut out = Vec::new();
         for row in table.iter()? {

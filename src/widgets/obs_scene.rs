@@ -62,7 +62,10 @@ impl WidgetType for ObsSceneWidget {
                 },
             },
         };
-        Outcome { effects: vec![effect], ..Outcome::default() }
+        Outcome {
+            effects: vec![effect],
+            ..Outcome::default()
+        }
     }
 }
 
@@ -75,13 +78,32 @@ mod tests {
     #[test]
     fn features_become_effects() {
         let mut h = Harness::new("ObsSceneWidget", json!({}));
-        let out = h.run("switch_scene", json!({"scene": " Gameplay "})).unwrap();
-        assert_eq!(out.effects, vec![Effect::ObsSwitchScene { scene: "Gameplay".into() }]);
-        let out = h.run("toggle_source", json!({"scene": "Main", "source": "Cam", "visible": "hide"})).unwrap();
+        let out = h
+            .run("switch_scene", json!({"scene": " Gameplay "}))
+            .unwrap();
         assert_eq!(
             out.effects,
-            vec![Effect::ObsSetSourceVisible { scene: "Main".into(), source: "Cam".into(), visible: Some(false) }]
+            vec![Effect::ObsSwitchScene {
+                scene: "Gameplay".into()
+            }]
         );
-        assert!(h.run("switch_scene", json!({})).is_err(), "scene is required");
+        let out = h
+            .run(
+                "toggle_source",
+                json!({"scene": "Main", "source": "Cam", "visible": "hide"}),
+            )
+            .unwrap();
+        assert_eq!(
+            out.effects,
+            vec![Effect::ObsSetSourceVisible {
+                scene: "Main".into(),
+                source: "Cam".into(),
+                visible: Some(false)
+            }]
+        );
+        assert!(
+            h.run("switch_scene", json!({})).is_err(),
+            "scene is required"
+        );
     }
 }

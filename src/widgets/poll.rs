@@ -930,7 +930,10 @@ mod tests {
             (json!({"question": "   ", "options": "a, b"}), "question"),
         ] {
             let e = h.run("start_poll", bad.clone()).unwrap_err();
-            assert!(matches!(e, FeatureError::Param(ref p) if p.field == field), "{bad}: {e}");
+            assert!(
+                matches!(e, FeatureError::Param(ref p) if p.field == field),
+                "{bad}: {e}"
+            );
         }
         assert_eq!(h.state, before, "the running poll is untouched");
     }

@@ -166,14 +166,17 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     while user_events.try_recv().is_ok() {}
 
-    // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client.
+    // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client. Each round
+    // activates the dashboard whose scene OBS is NOT on, so every round is a real switch.
     let mut samples = Vec::new();
-    for i in 1..=200 {
-        let (id, scene) = if i % 2 == 0 {
-            (a, "Bench A")
-        } else {
+    while samples.len() < 200 {
+        let current = user.current_program_scene().await.unwrap_or_default();
+        let (id, scene) = if current == "Bench A" {
             (b, "Bench B")
+        } else {
+            (a, "Bench A")
         };
+        while user_events.try_recv().is_ok() {}
         let t0 = Instant::now();
         post(
             &c,
@@ -205,11 +208,12 @@ async fn main() {
             .unwrap();
     ws.next().await;
     let mut samples = Vec::new();
-    for i in 1..=200 {
-        let (id, scene) = if i % 2 == 0 {
-            (a, "Bench A")
-        } else {
+    while samples.len() < 200 {
+        let current = user.current_program_scene().await.unwrap_or_default();
+        let (id, scene) = if current == "Bench A" {
             (b, "Bench B")
+        } else {
+            (a, "Bench A")
         };
         let t0 = Instant::now();
         user.set_program_scene(scene).await.expect("switch");

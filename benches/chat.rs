@@ -4,106 +4,29 @@
 //! chat line → overlay frame latency over 2,000 commands; a 10,000 lines/s flood for 5 s:
 //! daemon CPU and memory, and the p99 of an unrelated admin execute during the flood.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Daemon, post, proc_usage, report};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
-
-struct Daemon {
-    child: Child,
-    base: String,
-    addr: String,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &std::path::Path, irc: &str) -> Daemon {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stagehand"))
-        .current_dir(dir)
-        .env("STAGEHAND__SERVER__BIND", "127.0.0.1:0")
-        .env("STAGEHAND__STORAGE__DATA_DIR", dir.join("data"))
-        .env("STAGEHAND__OBS__ENABLED", "false")
-        .env("STAGEHAND__TWITCH__ENABLED", "true")
-        .env("STAGEHAND__TWITCH__CHANNEL", "bench")
-        .env("STAGEHAND__TWITCH__IRC_ADDR", irc)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn daemon");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    while !line.starts_with("listening on ") {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            panic!("daemon exited");
-        }
-    }
-    let base = line.trim().trim_start_matches("listening on ").to_string();
-    let addr = base.trim_start_matches("http://").to_string();
-    std::thread::spawn(move || for _ in reader.lines() {});
-    Daemon { child, base, addr }
-}
-
-async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
-    let r = c.post(url).json(&body).send().await.expect("post");
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
-
-fn report(name: &str, mut v: Vec<Duration>) {
-    v.sort();
-    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    println!(
-        "{name} ({} samples): p50 {:.2} ms   p99 {:.2} ms   max {:.2} ms",
-        v.len(),
-        p(0.5),
-        p(0.99),
-        p(1.0)
-    );
-}
-
-/// (utime + stime in clock ticks, RSS in KiB) of a process.
-fn proc_usage(pid: u32) -> (u64, u64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = fields
-        .get(11)
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
-        + fields
-            .get(12)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0);
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    (ticks, rss)
-}
 
 #[tokio::main]
 async fn main() {
     println!("stagehand chat benchmark (release daemon, fake Twitch IRC over loopback)\n");
     let server = FakeTwitchServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let d = start(dir.path(), &server.addr().to_string());
+    let d = Daemon::start(
+        dir.path(),
+        &[
+            ("STAGEHAND__TWITCH__ENABLED", "true".into()),
+            ("STAGEHAND__TWITCH__CHANNEL", "bench".into()),
+            ("STAGEHAND__TWITCH__IRC_ADDR", server.addr().to_string()),
+        ],
+    );
     let c = reqwest::Client::new();
     let dash = post(
         &c,

@@ -3,63 +3,31 @@
 //! activate (HTTP) → CurrentProgramSceneChanged seen by a second client; OBS scene change →
 //! overlay dashboard_activated frame; OBS start → daemon reconnected.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Daemon, post, report};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_obs::testing::{ObsProcess, free_port, wait_state};
-use stagehand_obs::{ObsEvent, ObsHandle, ObsSettings, ObsState};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use stagehand_obs::{ObsHandle, ObsSettings, ObsState};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 const PASSWORD: &str = "bench-pw";
 
-struct Daemon {
-    child: Child,
-    base: String,
-    addr: String,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// The daemon, connected to the OBS on `obs_port` with the given backoff cap.
 fn start(dir: &std::path::Path, obs_port: u16, reconnect_max_s: &str) -> Daemon {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stagehand"))
-        .current_dir(dir)
-        .env("STAGEHAND__SERVER__BIND", "127.0.0.1:0")
-        .env("STAGEHAND__STORAGE__DATA_DIR", dir.join("data"))
-        .env("STAGEHAND__OBS__PORT", obs_port.to_string())
-        .env("STAGEHAND__OBS__PASSWORD", PASSWORD)
-        .env("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(
-            std::fs::File::create(dir.join("daemon.log")).expect("log file"),
-        ))
-        .spawn()
-        .expect("spawn daemon");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    while !line.starts_with("listening on ") {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            panic!("daemon exited");
-        }
-    }
-    let base = line.trim().trim_start_matches("listening on ").to_string();
-    let addr = base.trim_start_matches("http://").to_string();
-    std::thread::spawn(move || for _ in reader.lines() {});
-    Daemon { child, base, addr }
-}
-
-async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
-    let r = c.post(url).json(&body).send().await.expect("post");
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
+    Daemon::start(
+        dir,
+        &[
+            ("STAGEHAND__OBS__ENABLED", "true".into()),
+            ("STAGEHAND__OBS__PORT", obs_port.to_string()),
+            ("STAGEHAND__OBS__PASSWORD", PASSWORD.into()),
+            ("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s.into()),
+            ("RUST_LOG", "info".into()),
+        ],
+    )
 }
 
 async fn obs_connected(c: &reqwest::Client, d: &Daemon) -> bool {
@@ -88,18 +56,6 @@ fn client_settings(port: u16) -> ObsSettings {
     }
 }
 
-fn report(name: &str, mut v: Vec<Duration>) {
-    v.sort();
-    let p = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
-    println!(
-        "{name} ({} samples): p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
-        v.len(),
-        p(0.5),
-        p(0.99),
-        p(1.0)
-    );
-}
-
 #[tokio::main]
 async fn main() {
     println!(
@@ -110,7 +66,7 @@ async fn main() {
     let mut obs = ObsProcess::start(port, Some(PASSWORD))
         .await
         .expect("start OBS (run tests/obs/rootfs.sh first)");
-    let (user, mut user_events) = ObsHandle::spawn(client_settings(port));
+    let (user, _user_events) = ObsHandle::spawn(client_settings(port));
     wait_state(&user, ObsState::Connected, Duration::from_secs(60))
         .await
         .expect("second client");
@@ -131,7 +87,6 @@ async fn main() {
         .await
         .expect("back to Scene");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    while user_events.try_recv().is_ok() {}
 
     let dir = tempfile::tempdir().unwrap();
     let d = start(dir.path(), port, "10");
@@ -164,10 +119,17 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    while user_events.try_recv().is_ok() {}
 
-    // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client. Each round
-    // activates the dashboard whose scene OBS is NOT on, so every round is a real switch.
+    // 1. activate (HTTP) → CurrentProgramSceneChanged observed by a second client (a plain
+    // obws client). Each round activates the dashboard whose scene OBS is NOT on.
+    let watcher = loop {
+        match obws::Client::connect("127.0.0.1", port, Some(PASSWORD)).await {
+            Ok(c) => break c,
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+    let events = watcher.events().expect("events");
+    tokio::pin!(events);
     let mut samples = Vec::new();
     while samples.len() < 200 {
         let current = user.current_program_scene().await.unwrap_or_default();
@@ -176,7 +138,6 @@ async fn main() {
         } else {
             (a, "Bench A")
         };
-        while user_events.try_recv().is_ok() {}
         let t0 = Instant::now();
         post(
             &c,
@@ -185,12 +146,16 @@ async fn main() {
         )
         .await;
         loop {
-            match tokio::time::timeout(Duration::from_secs(10), user_events.recv()).await {
-                Ok(Some(ObsEvent::ProgramSceneChanged { name, .. })) if name == scene => break,
+            match tokio::time::timeout(Duration::from_secs(10), events.next()).await {
+                Ok(Some(obws::events::Event::CurrentProgramSceneChanged { id }))
+                    if id.name == scene =>
+                {
+                    break;
+                }
                 Ok(Some(_)) => continue,
                 other => panic!(
-                    "no scene change: {other:?}\n{}",
-                    std::fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default()
+                    "no scene change to {scene} (OBS was on {current}): {other:?}\n{}",
+                    d.log()
                 ),
             }
         }

@@ -3,69 +3,18 @@
 //! Prints: execute→overlay-frame latency (10 clients), sustained executions/s (50 clients),
 //! start-up time and idle RSS with 1,000 widgets, and MessagePack vs JSON frame sizes.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Daemon, ms, pct, post};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-struct Daemon {
-    child: Child,
-    base: String,
-    addr: String,
-}
-
-fn start(dir: &std::path::Path, addr: &str) -> (Daemon, Duration) {
-    let t0 = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stagehand"))
-        .current_dir(dir)
-        .env("STAGEHAND__SERVER__BIND", addr)
-        .env("STAGEHAND__STORAGE__DATA_DIR", dir.join("data"))
-        .env("STAGEHAND__OBS__ENABLED", "false")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn daemon");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    let mut reader = BufReader::new(stdout);
-    while !line.starts_with("listening on ") {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            panic!("daemon exited before listening");
-        }
-    }
-    let base = line.trim().trim_start_matches("listening on ").to_string();
-    let addr = base.trim_start_matches("http://").to_string();
-    // First accepted connection: a TCP connect that succeeds.
-    while std::net::TcpStream::connect(&addr).is_err() {
-        std::thread::sleep(Duration::from_micros(200));
-    }
-    let startup = t0.elapsed();
-    std::thread::spawn(move || for _ in reader.lines() {});
-    (Daemon { child, base, addr }, startup)
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
-    let r = c.post(url).json(&body).send().await.expect("post");
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
-
-/// One overlay client: forwards (counter value, arrival instant) of element updates and
-/// checks seq is gap-free and values only grow.
 async fn overlay_client(
     url: String,
     tx: mpsc::UnboundedSender<(u64, Instant)>,
@@ -99,14 +48,6 @@ async fn overlay_client(
             }
         }
     }
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
 async fn setup(c: &reqwest::Client, base: &str) -> u64 {
@@ -162,7 +103,7 @@ async fn main() {
     // 1. Latency: execute (HTTP) → frame at each of 10 overlay clients, 2,000 sequential executions.
     {
         let dir = tempfile::tempdir().unwrap();
-        let (d, _) = start(dir.path(), "127.0.0.1:0");
+        let d = Daemon::start(dir.path(), &[]);
         let wid = setup(&c, &d.base).await;
         let (mut rx, in_order) = connect_clients(&d, 10).await;
         let url = format!("{}/api/widgets/{wid}/execute", d.base);
@@ -207,7 +148,7 @@ async fn main() {
     // 2. Throughput: concurrent executions with 50 overlay clients, all frames in order.
     {
         let dir = tempfile::tempdir().unwrap();
-        let (d, _) = start(dir.path(), "127.0.0.1:0");
+        let d = Daemon::start(dir.path(), &[]);
         let wid = setup(&c, &d.base).await;
         let (mut rx, in_order) = connect_clients(&d, 50).await;
         let url = format!("{}/api/widgets/{wid}/execute", d.base);
@@ -272,7 +213,7 @@ async fn main() {
     // 3. 1,000 widgets stored: start-up time and idle RSS.
     {
         let dir = tempfile::tempdir().unwrap();
-        let (d, _) = start(dir.path(), "127.0.0.1:0");
+        let d = Daemon::start(dir.path(), &[]);
         let dash = post(
             &c,
             format!("{}/api/dashboards", d.base),
@@ -301,7 +242,8 @@ async fn main() {
         let mut startups = Vec::new();
         let mut rss_kib = 0;
         for _ in 0..5 {
-            let (d, startup) = start(dir.path(), &addr);
+            let d = Daemon::start(dir.path(), &[("STAGEHAND__SERVER__BIND", addr.clone())]);
+            let startup = d.startup;
             startups.push(startup);
             tokio::time::sleep(Duration::from_millis(500)).await;
             let status = std::fs::read_to_string(format!("/proc/{}/status", d.child.id()))
@@ -327,7 +269,7 @@ async fn main() {
     // 4. Frame sizes: MessagePack as sent vs the same message as JSON.
     {
         let dir = tempfile::tempdir().unwrap();
-        let (d, _) = start(dir.path(), "127.0.0.1:0");
+        let d = Daemon::start(dir.path(), &[]);
         let wid = setup(&c, &d.base).await;
         let confetti = post(
             &c,

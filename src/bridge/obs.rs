@@ -5,9 +5,10 @@
 //! - OBS reports a program scene change: the dashboard bound to that scene is activated
 //!   through the normal engine path (audited as "obs"); unbound scenes change nothing.
 //!
-//! Only the LATEST intent is applied (a watch channel), and a scene change that lands on the
-//! active dashboard's own scene is an echo and changes nothing, so the two sides converge
-//! instead of flapping when both change at once.
+//! Only the LATEST intent is applied (a watch channel), a scene change that lands on the
+//! active dashboard's own scene is an echo and changes nothing, and a scene change OBS has
+//! already moved on from is stale and ignored, so the two sides converge instead of flapping
+//! when both change at once.
 
 use crate::config::OnConnect;
 use crate::engine::{DashboardPatch, Engine, Request, SceneIntent};
@@ -124,6 +125,13 @@ impl ObsBridge {
             .collect();
         let active = self.hub.active_dashboard();
         if bound.is_empty() || bound.iter().any(|d| Some(d.id) == active) {
+            return;
+        }
+        // A stale event (OBS has moved on since, e.g. because we just applied a newer
+        // activation) must not override the newer state: that is how flapping starts.
+        if let Ok(current) = self.obs.current_program_scene().await
+            && current != scene
+        {
             return;
         }
         let id = bound[0].id;

@@ -25,7 +25,7 @@ fn start(dir: &std::path::Path, obs_port: u16, reconnect_max_s: &str) -> Daemon 
             ("STAGEHAND__OBS__PORT", obs_port.to_string()),
             ("STAGEHAND__OBS__PASSWORD", PASSWORD.into()),
             ("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s.into()),
-            ("RUST_LOG", "info".into()),
+            ("RUST_LOG", "info,stagehand=debug,stagehand_obs=debug".into()),
         ],
     )
 }
@@ -203,6 +203,7 @@ async fn main() {
     );
     drop(user);
 
+    drop(d);
     // 3. OBS (re)start → daemon reconnected, with the default 10 s backoff cap and with 2 s.
     for cap in ["10", "2"] {
         let d = start(dir.path(), port, cap);

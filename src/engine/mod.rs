@@ -71,7 +71,7 @@ enum Msg {
     Request {
         req: Request,
         actor: Actor,
-        reply: Option<Reply>,
+        reply: Reply,
     },
     Shutdown,
 }
@@ -227,24 +227,9 @@ impl Engine {
     ) -> Result<oneshot::Receiver<Answer>, EngineError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Request {
-                req,
-                actor,
-                reply: Some(reply),
-            })
+            .send(Msg::Request { req, actor, reply })
             .map_err(|_| EngineError::Unavailable)?;
         Ok(rx)
-    }
-
-    /// Queues a request without waiting (chat, platform events): the audit log records the result.
-    pub fn submit(&self, actor: Actor, req: Request) -> Result<(), EngineError> {
-        self.tx
-            .send(Msg::Request {
-                req,
-                actor,
-                reply: None,
-            })
-            .map_err(|_| EngineError::Unavailable)
     }
 }
 

@@ -18,7 +18,7 @@ use std::time::Duration;
 struct Job {
     req: Request,
     actor: Actor,
-    reply: Option<Reply>,
+    reply: Reply,
 }
 
 /// Everything one group commit accumulates.
@@ -27,7 +27,7 @@ struct Group {
     writes: Vec<Write>,
     undo: Vec<Write>,
     events: Vec<HubEvent>,
-    replies: Vec<(Option<Reply>, Answer)>,
+    replies: Vec<(Reply, Answer)>,
 }
 
 impl Group {
@@ -242,12 +242,10 @@ fn process(
     }
 }
 
-fn reply_all(replies: Vec<(Option<Reply>, Answer)>) {
+fn reply_all(replies: Vec<(Reply, Answer)>) {
     for (reply, result) in replies {
-        if let Some(r) = reply {
-            // The caller may have gone away (client disconnected): nothing to do then.
-            let _ = r.send(result);
-        }
+        // The caller may have gone away (client disconnected): nothing to do then.
+        let _ = reply.send(result);
     }
 }
 
@@ -311,7 +309,7 @@ mod tests {
             Job {
                 req,
                 actor: Actor::Admin,
-                reply: Some(tx),
+                reply: tx,
             },
             rx,
         )

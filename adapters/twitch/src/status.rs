@@ -126,11 +126,11 @@ impl StatusTracker {
     /// Our JOIN was echoed: connected, as long as a socket is still open (the echo may be
     /// processed after the socket that carried it has already gone).
     pub(crate) fn joined(&self) {
-        {
-            let sockets = self.sockets();
-            if sockets.open == 0 || sockets.shutting_down {
-                return;
-            }
+        // Held through the update, so a concurrent `shut_down` cannot be overtaken by a late
+        // echo (which would report "connected" after shutdown).
+        let sockets = self.sockets();
+        if sockets.open == 0 || sockets.shutting_down {
+            return;
         }
         self.update(|s| {
             if !s.connected {
@@ -150,7 +150,8 @@ impl StatusTracker {
     }
 
     pub(crate) fn shut_down(&self) {
-        self.sockets().shutting_down = true;
+        let mut sockets = self.sockets();
+        sockets.shutting_down = true;
         self.tx
             .send_if_modified(|s| std::mem::replace(&mut s.connected, false));
     }

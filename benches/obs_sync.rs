@@ -25,7 +25,10 @@ fn start(dir: &std::path::Path, obs_port: u16, reconnect_max_s: &str) -> Daemon 
             ("STAGEHAND__OBS__PORT", obs_port.to_string()),
             ("STAGEHAND__OBS__PASSWORD", PASSWORD.into()),
             ("STAGEHAND__OBS__RECONNECT_MAX_S", reconnect_max_s.into()),
-            ("RUST_LOG", "info,stagehand=debug,stagehand_obs=debug".into()),
+            (
+                "RUST_LOG",
+                "info,stagehand=debug,stagehand_obs=debug".into(),
+            ),
         ],
     )
 }

@@ -377,7 +377,9 @@ async fn the_obs_widget_switches_scenes_and_toggles_sources() {
 
 #[tokio::test]
 async fn both_sides_changing_at_once_converge_without_flapping() {
-    let scripted = ScriptedObs::start(Some(PASSWORD)).await.expect("scripted obs");
+    let scripted = ScriptedObs::start(Some(PASSWORD))
+        .await
+        .expect("scripted obs");
     for s in ["Scene", "Alpha", "Beta"] {
         scripted.add_scene(s);
     }
@@ -387,7 +389,11 @@ async fn both_sides_changing_at_once_converge_without_flapping() {
     let beta = new_dashboard(&d, "Beta", "Beta").await;
     for round in 0..10 {
         // The streamer clicks one dashboard while OBS is switched to the other.
-        let (click, other) = if round % 2 == 0 { (alpha, "Beta") } else { (beta, "Alpha") };
+        let (click, other) = if round % 2 == 0 {
+            (alpha, "Beta")
+        } else {
+            (beta, "Alpha")
+        };
         scripted.switch_scene(other);
         activate(&d, click).await;
         // Wait for quiet (no new switch request for 400 ms): whichever side won, both
@@ -400,7 +406,14 @@ async fn both_sides_changing_at_once_converge_without_flapping() {
         }
         let active = status(&d).await["active_dashboard_id"].as_u64().unwrap();
         let expected = if active == alpha { "Alpha" } else { "Beta" };
-        assert_eq!(scripted.program_scene(), expected, "round {round}: OBS and the dashboard agree");
+        assert_eq!(
+            scripted.program_scene(),
+            expected,
+            "round {round}: OBS and the dashboard agree"
+        );
     }
-    assert!(scripted.requests_of("SetCurrentProgramScene").len() <= 10, "at most one switch per round");
+    assert!(
+        scripted.requests_of("SetCurrentProgramScene").len() <= 10,
+        "at most one switch per round"
+    );
 }

@@ -1,0 +1,149 @@
+// REST + WebSocket shapes the admin UI uses (shared/design/PROTOCOL.md).
+
+export type Dict = Record<string, unknown>;
+
+export type ParamType = 'dropdown' | 'multiselect' | 'checkbox' | 'text' | 'color' | 'number' | 'slider';
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  display_name: string;
+  description?: string;
+  optional: boolean;
+  default?: unknown;
+  options?: string[];
+  min?: number;
+  max?: number;
+  step?: number;
+  max_length?: number;
+}
+
+export interface FeatureSpec {
+  name: string;
+  display_name: string;
+  description?: string;
+  parameters: ParamSpec[];
+}
+
+export interface WidgetType {
+  widget_class: string;
+  display_name: string;
+  description: string;
+  widget_parameters: ParamSpec[];
+  elements: { name: string; element_type: string }[];
+  features: FeatureSpec[];
+}
+
+export interface MediaDetail {
+  id: number;
+  role: string;
+  url: string;
+  mime_type: string;
+}
+
+export interface Element {
+  id: number;
+  widget_id: number;
+  name: string;
+  element_type: string;
+  properties: Dict;
+  behavior: Dict;
+  visible: boolean;
+  enabled: boolean;
+  media?: Record<string, number | null>;
+  media_details: MediaDetail[];
+}
+
+export interface Widget {
+  id: number;
+  widget_class: string;
+  name: string;
+  widget_parameters: Dict;
+  state?: Dict;
+  display_name: string;
+  dashboard_ids: number[];
+  enabled: boolean;
+  elements: Element[];
+  features: FeatureSpec[];
+}
+
+export interface Dashboard {
+  id: number;
+  name: string;
+  obs_scene: string | null;
+  widget_ids: number[];
+  position: number;
+  active: boolean;
+}
+
+export interface DashboardDetail extends Dashboard {
+  widgets: Widget[];
+}
+
+export interface Status {
+  version: string;
+  uptime_s: number;
+  active_dashboard_id: number | null;
+  overlay_clients: number;
+  admin_clients?: number;
+  engine?: { commands: number; commits: number };
+  obs: { enabled: boolean; connected: boolean; state?: string; current_scene: string | null; last_error?: string | null };
+  twitch: { enabled: boolean; connected: boolean; channel: string | null; last_error?: string | null };
+}
+
+export type ActorKind = 'admin' | 'chat' | 'event' | 'obs' | 'timer';
+
+export interface AuditEntry {
+  id: number;
+  at_ms: number;
+  actor: { kind: ActorKind | string; login?: string; event?: string };
+  action: string;
+  target: string;
+  params: unknown;
+  ok: boolean;
+  error: string | null;
+}
+
+export type Permission = 'everyone' | 'subscriber' | 'vip' | 'moderator' | 'broadcaster';
+
+export interface ChatCommand {
+  id: number;
+  trigger: string;
+  aliases: string[];
+  widget_id: number;
+  feature: string;
+  args: Dict;
+  permission: Permission;
+  cooldown_global_s: number;
+  cooldown_user_s: number;
+  enabled: boolean;
+  reply_on_error?: boolean;
+  /** The daemon's usage line, as viewers see it in a reply. */
+  usage?: string;
+}
+
+export interface Media {
+  id: number;
+  filename: string;
+  original_name: string;
+  mime_type: string;
+  size: number;
+  url?: string;
+  kind?: string;
+}
+
+export interface ObsScene {
+  name: string;
+  uuid?: string;
+}
+
+export interface ChatLine {
+  key: number;
+  login: string;
+  display_name: string;
+  text: string;
+  color: string | null;
+  at_ms: number;
+  /** broadcaster, moderator, vip, subscriber: the ones this viewer has. */
+  roles: string[];
+}

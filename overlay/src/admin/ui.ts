@@ -1,0 +1,31 @@
+// Small UI-only types shared by components.
+
+export interface MenuItem {
+  label: string;
+  icon?: string;
+  danger?: boolean;
+  disabled?: boolean;
+  action: () => void;
+}
+
+const WIDGET_ICONS: Record<string, string> = {
+  ConfettiAlertWidget: 'sparkles',
+  DeathCounterWidget: 'hash',
+  DonationGoalWidget: 'activity',
+  PollWidget: 'users',
+};
+
+/** An icon for a widget class, guessed from its name for classes we don't know yet. */
+export function widgetIcon(widgetClass: string): string {
+  const known = WIDGET_ICONS[widgetClass];
+  if (known) return known;
+  const c = widgetClass.toLowerCase();
+  if (c.includes('timer') || c.includes('countdown')) return 'timer';
+  if (c.includes('sound') || c.includes('audio') || c.includes('music')) return 'music';
+  if (c.includes('video')) return 'film';
+  if (c.includes('image') || c.includes('gif')) return 'image';
+  if (c.includes('text') || c.includes('ticker')) return 'type';
+  if (c.includes('counter')) return 'hash';
+  if (c.includes('alert')) return 'zap';
+  return 'square';
+}

@@ -304,6 +304,11 @@ async fn command_crud_validates() {
             422,
             Some("trigger"),
         ),
+        (
+            json!({"trigger": "!x", "widget_id": wid, "feature": "trigger_blast", "args": {"intensity": "Extreme"}}),
+            422,
+            Some("args.intensity"),
+        ),
     ];
     for (body, status, field) in cases {
         let (s, r) = call(&c, "POST", &url, Some(body.clone())).await;

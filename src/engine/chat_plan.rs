@@ -71,9 +71,11 @@ fn feature_of(world: &World, widget_id: Id, feature: &str) -> Result<FeatureSpec
         })
 }
 
+/// Keys must be parameters of the feature; values without a `{placeholder}` (filled in per
+/// chat line or event) must already be valid for their parameter.
 fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), EngineError> {
-    for key in values.keys() {
-        if !spec.parameters.iter().any(|p| p.name == key) {
+    for (key, value) in values {
+        let Some(p) = spec.parameters.iter().find(|p| p.name == key) else {
             let names: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
             return Err(invalid(
                 format!("{field}.{key}"),
@@ -83,6 +85,10 @@ fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), Engin
                     names.join(", ")
                 ),
             ));
+        };
+        let templated = value.as_str().is_some_and(|s| s.contains('{'));
+        if !templated && let Err(message) = crate::widgets::params::validate_value(p, value) {
+            return Err(invalid(format!("{field}.{key}"), message));
         }
     }
     Ok(())

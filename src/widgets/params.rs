@@ -270,7 +270,8 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
+/// One value against its spec; the message names the parameter and what is allowed.
+pub fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
     let name = spec.name;
     match spec.kind {
         ParamType::Dropdown => {

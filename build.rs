@@ -55,7 +55,10 @@ fn build_ui(ui: &Path) {
         _ => true,
     };
     if stale {
-        npm(ui, &["ci", "--no-audit", "--no-fund"]);
+        // Installs exactly what package-lock.json pins, without rewriting it. (`npm ci` would
+        // refuse this lock file: npm 11 leaves other platforms' optional packages of
+        // tailwind's native engine out of it, then calls the file out of sync.)
+        npm(ui, &["install", "--no-save", "--no-audit", "--no-fund"]);
     }
     npm(ui, &["run", "build"]);
 }

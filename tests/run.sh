@@ -32,9 +32,10 @@ step "OBS root file system"
 as_root tests/obs/rootfs.sh
 trap 'as_root tests/obs/unmount.sh >/dev/null 2>&1 || true' EXIT
 
-# 3. npm dependencies (exactly as locked).
-step "npm ci (overlay/)"
-(cd overlay && npm ci --no-audit --no-fund)
+# 3. npm dependencies, exactly as package-lock.json pins them (`npm install --no-save` rather
+# than `npm ci`: see build.rs).
+step "npm dependencies (overlay/)"
+(cd overlay && npm install --no-save --no-audit --no-fund)
 
 # 4. Rust: every crate's unit and integration tests. build.rs builds the bundle.
 step "cargo test --workspace"

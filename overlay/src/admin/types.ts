@@ -1,6 +1,9 @@
 // REST + WebSocket shapes the admin UI uses (shared/design/PROTOCOL.md).
 
-export type Dict = Record<string, unknown>;
+import type { Dict, MediaDetail, OverlayElement } from '../overlay/types';
+
+// The wire element and its media are the overlay's types: one definition of the protocol.
+export type { Dict, MediaDetail };
 
 export type ParamType = 'dropdown' | 'multiselect' | 'checkbox' | 'text' | 'color' | 'number' | 'slider';
 
@@ -34,24 +37,9 @@ export interface WidgetType {
   features: FeatureSpec[];
 }
 
-export interface MediaDetail {
-  id: number;
-  role: string;
-  url: string;
-  mime_type: string;
-}
-
-export interface Element {
-  id: number;
-  widget_id: number;
-  name: string;
-  element_type: string;
-  properties: Dict;
-  behavior: Dict;
-  visible: boolean;
-  enabled: boolean;
+/** An element as the REST API returns it: the wire element plus its role → media id map. */
+export interface Element extends OverlayElement {
   media?: Record<string, number | null>;
-  media_details: MediaDetail[];
 }
 
 export interface Widget {

@@ -81,19 +81,9 @@ pub fn interpret(
             parameters,
         },
         Err(error) => {
-            let reply = cmd.reply_on_error.then(|| {
-                // Parameters the command fixes are not the viewer's to type.
-                let free: Vec<ParamSpec> = specs
-                    .iter()
-                    .filter(|s| !cmd.args.contains_key(s.name))
-                    .cloned()
-                    .collect();
-                reply_for(
-                    user_display,
-                    &error,
-                    &usage(&shown_trigger(prefix, cmd), &free),
-                )
-            });
+            let reply = cmd
+                .reply_on_error
+                .then(|| reply_for(user_display, &error, &command_usage(prefix, cmd, &specs)));
             Interpretation::Invalid {
                 command_id,
                 error,
@@ -101,6 +91,17 @@ pub fn interpret(
             }
         }
     }
+}
+
+/// The usage line viewers see for a command (`!confetti <Low|Medium|High> [color]`).
+/// Parameters the command fixes are not the viewer's to type, so they are left out.
+pub fn command_usage(prefix: &str, cmd: &ChatCommand, specs: &[ParamSpec]) -> String {
+    let free: Vec<ParamSpec> = specs
+        .iter()
+        .filter(|s| !cmd.args.contains_key(s.name))
+        .cloned()
+        .collect();
+    usage(&shown_trigger(prefix, cmd), &free)
 }
 
 /// The trigger as viewers type it: with the prefix, whether or not it was stored with it.

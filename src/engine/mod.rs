@@ -113,17 +113,11 @@ impl ChatTable {
             .map(|c| (c.widget_id, &c.feature))
             .chain(world.bindings.values().map(|b| (b.widget_id, &b.feature)));
         for (wid, feature) in wanted {
-            let Some(w) = world.widgets.get(&wid) else {
-                continue;
-            };
-            let Some(wtype) = crate::widgets::lookup(&w.widget_class) else {
-                continue;
-            };
-            if let Some(f) = wtype
-                .features(&w.widget_parameters)
-                .into_iter()
-                .find(|f| f.name == feature.as_str())
-            {
+            let spec = world
+                .widgets
+                .get(&wid)
+                .and_then(|w| crate::widgets::feature_of(w, feature));
+            if let Some(f) = spec {
                 specs.insert((wid, feature.clone()), f.parameters);
             }
         }

@@ -26,31 +26,13 @@ pub struct CommandView {
 }
 
 fn command_view(app: &AppState, r: &StoreReader, command: ChatCommand) -> ApiResult<CommandView> {
-    let specs = match r.widget(command.widget_id)? {
-        Some(w) => widgets::lookup(&w.widget_class)
-            .and_then(|t| {
-                t.features(&w.widget_parameters)
-                    .into_iter()
-                    .find(|f| f.name == command.feature)
-            })
-            .map(|f| f.parameters)
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let free: Vec<_> = specs
-        .into_iter()
-        .filter(|s| !command.args.contains_key(s.name))
-        .collect();
-    let prefix = &app.settings.chat.prefix;
-    let trigger = if command.trigger.starts_with(prefix.as_str()) {
-        command.trigger.clone()
-    } else {
-        format!("{prefix}{}", command.trigger)
-    };
-    Ok(CommandView {
-        usage: chat::usage(&trigger, &free),
-        command,
-    })
+    let specs = r
+        .widget(command.widget_id)?
+        .and_then(|w| widgets::feature_of(&w, &command.feature))
+        .map(|f| f.parameters)
+        .unwrap_or_default();
+    let usage = chat::command_usage(&app.settings.chat.prefix, &command, &specs);
+    Ok(CommandView { usage, command })
 }
 
 fn get_view(app: &AppState, id: Id) -> ApiResult<CommandView> {

@@ -30,6 +30,15 @@ pub fn lookup(class: &str) -> Option<&'static dyn WidgetType> {
     REGISTRY.iter().copied().find(|w| w.class() == class)
 }
 
+/// A widget instance's feature, with the defaults its parameters give (None when the type
+/// or the feature is unknown).
+pub fn feature_of(widget: &crate::model::Widget, feature: &str) -> Option<FeatureSpec> {
+    lookup(&widget.widget_class)?
+        .features(&widget.widget_parameters)
+        .into_iter()
+        .find(|f| f.name == feature)
+}
+
 /// An element a new widget instance starts with.
 #[derive(Clone, Debug)]
 pub struct ElementTemplate {

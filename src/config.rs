@@ -28,6 +28,10 @@ pub struct Server {
     pub admin_token: String,
     pub allowed_origins: Vec<String>,
     pub max_json_kb: u32,
+    pub header_timeout_s: f64,
+    pub body_timeout_s: f64,
+    pub idle_timeout_s: f64,
+    pub max_connections: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -201,6 +205,9 @@ impl Settings {
                 "must be between 8 and 65536",
             ));
         }
+        positive("server.header_timeout_s", self.server.header_timeout_s)?;
+        positive("server.body_timeout_s", self.server.body_timeout_s)?;
+        positive("server.idle_timeout_s", self.server.idle_timeout_s)?;
         positive("overlay.send_timeout_s", self.overlay.send_timeout_s)?;
         positive("obs.reconnect_max_s", self.obs.reconnect_max_s)?;
         positive("obs.heartbeat_s", self.obs.heartbeat_s)?;
@@ -226,8 +233,8 @@ impl Settings {
         if self.chat.prefix.is_empty() || self.chat.prefix.chars().any(char::is_whitespace) {
             return Err(invalid("chat.prefix", "must be non-empty without spaces"));
         }
-        if self.chat.reply_min_interval_s.is_nan() || self.chat.reply_min_interval_s < 0.0 {
-            return Err(invalid("chat.reply_min_interval_s", "must be 0 or more"));
+        if self.chat.reply_min_interval_s != 0.0 {
+            positive("chat.reply_min_interval_s", self.chat.reply_min_interval_s)?;
         }
         if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
             return Err(invalid(
@@ -271,11 +278,29 @@ impl Settings {
     }
 }
 
+/// Longest duration any setting may name: a day (also keeps `Duration::from_secs_f64` from
+/// overflowing on values like 1e300).
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// A duration in seconds: positive, finite, at most a day.
 fn positive(key: &'static str, v: f64) -> Result<(), ConfigError> {
-    if v > 0.0 && v.is_finite() {
+    if v > 0.0 && v <= MAX_SECONDS {
         Ok(())
     } else {
-        Err(invalid(key, "must be a positive number"))
+        Err(invalid(
+            key,
+            format!("must be a number of seconds above 0 and at most {MAX_SECONDS}, got {v}"),
+        ))
+    }
+}
+
+impl Server {
+    pub fn limits(&self) -> crate::http::listener::Limits {
+        crate::http::listener::Limits {
+            header_timeout: std::time::Duration::from_secs_f64(self.header_timeout_s),
+            idle_timeout: std::time::Duration::from_secs_f64(self.idle_timeout_s),
+            max_connections: crate::http::listener::connection_budget(self.max_connections),
+        }
     }
 }
 
@@ -302,6 +327,17 @@ mod tests {
             ("[server]\nbindd = \"x\"\n", "bindd"),
             ("[storage]\nmax_upload_mb = 0\n", "storage.max_upload_mb"),
             ("[log]\nlevel = \"loud\"\n", "log.level"),
+            (
+                "[overlay]\nsend_timeout_s = 1e300\n",
+                "overlay.send_timeout_s",
+            ),
+            ("[obs]\nheartbeat_s = inf\n", "obs.heartbeat_s"),
+            ("[obs]\nrequest_timeout_s = nan\n", "obs.request_timeout_s"),
+            (
+                "[chat]\nreply_min_interval_s = inf\n",
+                "chat.reply_min_interval_s",
+            ),
+            ("[server]\nbody_timeout_s = -1\n", "server.body_timeout_s"),
         ];
         for (i, (text, key)) in cases.iter().enumerate() {
             let p = dir.path().join(format!("c{i}.toml"));

@@ -113,19 +113,30 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     println!("listening on http://{local}");
     let _ = std::io::stdout().flush();
 
-    let mut forced = stop_rx.clone();
-    let serve = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
+    let limits = app.settings.server.limits();
+    let body_timeout = Duration::from_secs_f64(app.settings.server.body_timeout_s);
+    tracing::debug!(
+        max_connections = limits.max_connections,
+        "connection budget"
+    );
+    // A body that stalls mid-way fails its request instead of holding the connection forever.
+    let routes = router(app).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        body_timeout,
+    ));
+    tokio::spawn(async move {
         shutdown::signal().await;
         tracing::info!("shutting down: no new connections, closing sockets, finishing writes");
         let _ = stop_tx.send(true);
     });
-    tokio::select! {
-        r = serve => r?,
-        // Never hang on a client that will not close.
-        _ = async { let _ = forced.changed().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
-            tracing::warn!("connections still open after 5 s; closing anyway");
-        }
-    }
+    // Never hang on a client that will not close: 5 s after the signal we go on regardless.
+    crate::http::listener::serve(
+        listener,
+        routes,
+        limits,
+        stop_rx.clone(),
+        Duration::from_secs(5),
+    )
+    .await;
     let _ = bridge.await;
     let _ = chat_bridge.await;
     obs.shutdown().await;

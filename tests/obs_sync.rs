@@ -153,6 +153,55 @@ async fn dashboards_and_real_obs_scenes_move_together() {
     activate(&d, game).await;
     program_scene_is(&user, "Gameplay").await;
 
+    // Back to back (a Stream Deck multi-action, two hotkeys in a row): the last activation
+    // wins on both sides; the late echoes of our own earlier switches are never taken for
+    // switches made in OBS.
+    for burst in 0..3u64 {
+        let rounds = 60 + burst;
+        let mut last = (intro, "Intro");
+        for i in 0..rounds {
+            last = if i % 2 == 0 {
+                (intro, "Intro")
+            } else {
+                (game, "Gameplay")
+            };
+            activate(&d, last.0).await;
+        }
+        let settled = tokio::time::Instant::now();
+        eventually(
+            &format!("burst {burst}: both sides on {}", last.1),
+            || async {
+                let active = status(&d).await["active_dashboard_id"].as_u64();
+                let scene = user.current_program_scene().await.ok();
+                (active == Some(last.0) && scene.as_deref() == Some(last.1)).then_some(())
+            },
+        )
+        .await;
+        eprintln!(
+            "burst {burst}: agreed {:?} after the last activation",
+            settled.elapsed()
+        );
+        // And it stays that way: no late echo reverts it.
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            status(&d).await["active_dashboard_id"].as_u64(),
+            Some(last.0),
+            "burst {burst}: the last activation stays active"
+        );
+        program_scene_is(&user, last.1).await;
+    }
+    let (_, audit) = call(&http(), "GET", &d.url("/api/audit?limit=200"), None).await;
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"]["kind"] != "obs"),
+        "no activation was attributed to OBS: {audit}"
+    );
+    activate(&d, game).await;
+    program_scene_is(&user, "Gameplay").await;
+
     // Switching in OBS (another client) activates the bound dashboard; overlays hear it.
     let mut overlay = WsClient::connect(&d.ws_url("overlay")).await;
     overlay.next().await;
@@ -415,5 +464,31 @@ async fn both_sides_changing_at_once_converge_without_flapping() {
     assert!(
         scripted.requests_of("SetCurrentProgramScene").len() <= 10,
         "at most one switch per round"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_obs_effect_is_audited_as_a_failure() {
+    // OBS enabled but not running: the switch is answered 503, and the audit log (and the
+    // admin feed) say exactly that instead of "ok".
+    let d = start_daemon(&daemon_env(free_port(), PASSWORD, "follow_obs"));
+    let mut admin = WsClient::connect(&d.ws_url("admin")).await;
+    admin.next().await;
+    let (_, w) = support::setup_widget(&d, "ObsSceneWidget", json!({})).await;
+    let wid = w["id"].as_u64().unwrap();
+    let (s, r) = support::execute(&d, wid, "switch_scene", json!({"scene": "Gameplay"})).await;
+    assert_eq!(s, 503, "{r}");
+    let f = admin
+        .until(|f| f["type"] == "command_executed" && f["entry"]["action"] == "execute")
+        .await;
+    assert_eq!(f["entry"]["ok"], false, "{f}");
+    let (_, audit) = call(&http(), "GET", &d.url("/api/audit?limit=1"), None).await;
+    assert_eq!(audit[0]["action"], "execute", "{audit}");
+    assert_eq!(audit[0]["ok"], false, "{audit}");
+    assert!(
+        audit[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not connected")),
+        "{audit}"
     );
 }

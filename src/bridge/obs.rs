@@ -5,10 +5,14 @@
 //! - OBS reports a program scene change: the dashboard bound to that scene is activated
 //!   through the normal engine path (audited as "obs"); unbound scenes change nothing.
 //!
-//! Only the LATEST intent is applied (a watch channel), a scene change that lands on the
-//! active dashboard's own scene is an echo and changes nothing, and a scene change OBS has
+//! Only the LATEST intent is applied (a watch channel), and at most one switch of ours is
+//! on its way at a time: the next waits until OBS has reported the previous one (its echo),
+//! so every `CurrentProgramSceneChanged` can be told apart — ours, or a switch made in OBS —
+//! and two activations back to back always end on the later one, on both sides. A scene
+//! change that lands on the active dashboard's scene changes nothing, and one OBS has
 //! already moved on from is stale and ignored, so the two sides converge instead of flapping
-//! when both change at once.
+//! when both change at once. The scene OBS is on is known from its events, so an activation
+//! costs exactly one request to OBS.
 
 use crate::config::OnConnect;
 use crate::engine::{DashboardPatch, Engine, Request, SceneIntent};
@@ -17,7 +21,13 @@ use crate::model::{Actor, Dashboard, Effect};
 use crate::store::Store;
 use stagehand_obs::{ObsError, ObsEvent, ObsHandle};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+/// How long OBS may take to report a switch we asked for before we stop waiting for it
+/// (it reports when the transition starts; a stuck OBS must not block later activations).
+const ECHO_WAIT: Duration = Duration::from_secs(2);
 
 pub struct ObsBridge {
     pub obs: ObsHandle,
@@ -34,6 +44,13 @@ struct State {
     refreshed: bool,
     /// The intent could not be applied because OBS lacked the scene; retry when scenes change.
     pending: bool,
+    /// Our switch whose `CurrentProgramSceneChanged` has not arrived yet, and until when we
+    /// wait for it.
+    in_flight: Option<(String, Instant)>,
+    /// An intent arrived while a switch was in flight: apply the latest once it lands.
+    deferred: bool,
+    /// The scene OBS is on, or is switching to because we asked (None: unknown).
+    known: Option<String>,
 }
 
 impl ObsBridge {
@@ -46,20 +63,31 @@ impl ObsBridge {
         let mut st = State {
             refreshed: false,
             pending: false,
+            in_flight: None,
+            deferred: false,
+            known: None,
         };
         loop {
             tokio::select! {
+                // A newer activation first: events that arrive meanwhile are judged against it.
+                biased;
                 _ = shutdown.changed() => break,
-                ev = events.recv() => match ev {
-                    Some(ev) => self.on_event(ev, &intent, &mut st).await,
-                    None => break,
-                },
                 changed = intent.changed() => {
                     if changed.is_err() {
                         break;
                     }
                     let wanted = intent.borrow_and_update().clone();
                     self.apply(&wanted, &mut st).await;
+                }
+                ev = events.recv() => match ev {
+                    Some(ev) => self.on_event(ev, &intent, &mut st).await,
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(st.in_flight.as_ref().map_or_else(Instant::now, |f| f.1)),
+                    if st.in_flight.is_some() => {
+                    tracing::debug!("OBS did not report our scene switch; going on");
+                    st.in_flight = None;
+                    self.resume(&intent, &mut st).await;
                 }
             }
         }
@@ -69,6 +97,8 @@ impl ObsBridge {
         match ev {
             ObsEvent::Status(_) => self.publish_status(),
             ObsEvent::Connected { current_scene } => {
+                st.in_flight = None;
+                st.known = Some(current_scene.clone());
                 self.publish_status();
                 if !st.refreshed {
                     st.refreshed = true;
@@ -84,6 +114,30 @@ impl ObsBridge {
             }
             ObsEvent::ProgramSceneChanged { name, .. } => {
                 self.publish_status();
+                if let Some((ours, _)) = &st.in_flight {
+                    if *ours == name {
+                        st.in_flight = None;
+                        st.known = Some(name);
+                        self.resume(intent, st).await;
+                        return;
+                    }
+                    // Events come in OBS's order: a switch reported before the echo of ours
+                    // happened before it and is stale, unless OBS skipped ours (only asking
+                    // tells; rare, so the round trip is fine).
+                    match self.obs.current_program_scene().await {
+                        // The switch in OBS came last: it wins over what waited for ours.
+                        Ok(current) if current == name => {
+                            st.in_flight = None;
+                            st.deferred = false;
+                        }
+                        Ok(current) => {
+                            st.known = Some(current);
+                            return;
+                        }
+                        Err(_) => return,
+                    }
+                }
+                st.known = Some(name.clone());
                 self.follow(&name).await;
             }
             ObsEvent::SceneNameChanged { old_name, new_name } => {
@@ -149,8 +203,20 @@ impl ObsBridge {
         }
     }
 
+    /// Our switch landed (or was given up on): apply what was asked for meanwhile.
+    async fn resume(&self, intent: &watch::Receiver<SceneIntent>, st: &mut State) {
+        if std::mem::take(&mut st.deferred) {
+            let wanted = intent.borrow().clone();
+            self.apply(&wanted, st).await;
+        }
+    }
+
     /// Switch OBS to the intent's scene if it is not there already.
     async fn apply(&self, wanted: &SceneIntent, st: &mut State) {
+        if st.in_flight.is_some() {
+            st.deferred = true;
+            return;
+        }
         let Some(scene) = wanted.scene.as_deref() else {
             return;
         };
@@ -159,19 +225,18 @@ impl ObsBridge {
             // Applied on reconnect (apply_dashboard) or superseded by OBS's scene (follow_obs).
             return;
         }
-        // Ask OBS rather than trust the cached scene: events may still be in flight.
-        let current = self
-            .obs
-            .current_program_scene()
-            .await
-            .ok()
-            .or(status.current_scene);
+        // Known from OBS's own events and our switches: no round trip before switching.
+        let current = st.known.clone().or(status.current_scene);
         if current.as_deref() == Some(scene) {
             st.pending = false;
             return;
         }
         match self.obs.set_program_scene(scene).await {
-            Ok(()) => st.pending = false,
+            Ok(()) => {
+                st.pending = false;
+                st.in_flight = Some((scene.to_string(), Instant::now() + ECHO_WAIT));
+                st.known = Some(scene.to_string());
+            }
             Err(ObsError::NotFound { .. }) => {
                 if !st.pending {
                     tracing::warn!(
@@ -224,8 +289,32 @@ impl ObsBridge {
     }
 }
 
+/// Performs a committed feature's effects and records the outcome in its audit entry.
+/// Runs in its own task, so a caller that goes away (HTTP client disconnected) cannot leave
+/// an effect half done or its audit entry unwritten.
+pub async fn run_effects(
+    engine: &Engine,
+    obs: &ObsHandle,
+    mut done: crate::engine::Done,
+) -> Result<(), ObsError> {
+    if done.effects.is_empty() && done.pending_audit.is_none() {
+        return Ok(());
+    }
+    let (engine, obs) = (engine.clone(), obs.clone());
+    let task = tokio::spawn(async move {
+        let result = perform(&obs, &done.effects).await;
+        engine.record_effects(
+            &mut done,
+            result.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+        );
+        result
+    });
+    task.await
+        .unwrap_or_else(|e| Err(ObsError::ConnectionLost(format!("effect task failed: {e}"))))
+}
+
 /// Performs a feature's effects in order (after its commit). The first failure stops.
-pub async fn perform(obs: &ObsHandle, effects: &[Effect]) -> Result<(), ObsError> {
+async fn perform(obs: &ObsHandle, effects: &[Effect]) -> Result<(), ObsError> {
     for effect in effects {
         match effect {
             Effect::ObsSwitchScene { scene } => obs.set_program_scene(scene).await?,

@@ -245,10 +245,10 @@ impl TwitchBridge {
                     msg.message_id.clone(),
                     u.display_name.clone(),
                 );
-                let obs = self.obs.clone();
+                let (obs, engine) = (self.obs.clone(), self.engine.clone());
                 tokio::spawn(async move {
                     let problem = match reply.await {
-                        Ok(Ok(done)) => super::obs::perform(&obs, &done.effects)
+                        Ok(Ok(done)) => super::obs::run_effects(&engine, &obs, done)
                             .await
                             .err()
                             .map(|e| e.to_string()),
@@ -298,10 +298,10 @@ impl TwitchBridge {
                 .unwrap_or_default();
             match self.engine.enqueue(Actor::Event { event }, req) {
                 Ok(reply) => {
-                    let obs = self.obs.clone();
+                    let (obs, engine) = (self.obs.clone(), self.engine.clone());
                     tokio::spawn(async move {
                         if let Ok(Ok(done)) = reply.await
-                            && let Err(e) = super::obs::perform(&obs, &done.effects).await
+                            && let Err(e) = super::obs::run_effects(&engine, &obs, done).await
                         {
                             tracing::warn!(error = %e, "an event binding's OBS request failed");
                         }

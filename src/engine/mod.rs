@@ -14,7 +14,9 @@ pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;
 
 use crate::hub::Hub;
-use crate::model::{Actor, ChatCommand, Effect, Element, ElementChange, EventBinding, Id};
+use crate::model::{
+    Actor, AuditEntry, ChatCommand, Effect, Element, ElementChange, EventBinding, Id,
+};
 use crate::store::{Store, StoreError};
 use crate::widgets::params::ParamError;
 use crate::widgets::params::ParamSpec;
@@ -62,6 +64,10 @@ pub fn apply_change(e: &mut Element, c: &ElementChange) {
 pub struct Done {
     pub id: Id,
     pub effects: Vec<Effect>,
+    /// The audit entry of a request with effects is written only once the caller knows
+    /// whether they worked ([`Engine::record_effects`]), so the log never says "ok" for a
+    /// switch OBS refused.
+    pub pending_audit: Option<AuditEntry>,
 }
 
 type Answer = Result<Done, EngineError>;
@@ -73,6 +79,8 @@ enum Msg {
         actor: Actor,
         reply: Reply,
     },
+    /// The deferred audit entry of a request whose effects were performed.
+    Audit(AuditEntry),
     Shutdown,
 }
 
@@ -202,6 +210,21 @@ impl Engine {
         self.enqueue(actor, req)?
             .await
             .map_err(|_| EngineError::Unavailable)?
+    }
+
+    /// Records how a committed request's effects went: its audit entry (held back until
+    /// now) is written with the outcome the caller was given.
+    pub fn record_effects(&self, done: &mut Done, outcome: Result<(), String>) {
+        let Some(mut entry) = done.pending_audit.take() else {
+            return;
+        };
+        if let Err(error) = outcome {
+            entry.ok = false;
+            entry.error = Some(error);
+        }
+        if self.tx.send(Msg::Audit(entry)).is_err() {
+            tracing::warn!("engine stopped before an audit entry could be written");
+        }
     }
 
     /// (commands processed, commits written) since start.

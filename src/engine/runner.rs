@@ -74,11 +74,13 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
             },
         };
         let mut jobs = Vec::new();
+        let mut audits = Vec::new();
         let mut pending = first;
         // Everything that queued up while the previous commit was in flight joins this group.
         while let Some(m) = pending.take() {
             match m {
                 Msg::Request { req, actor, reply } => jobs.push(Job { req, actor, reply }),
+                Msg::Audit(entry) => audits.push(entry),
                 Msg::Shutdown => stopping = true,
             }
             if !stopping && jobs.len() < cfg.max_group {
@@ -86,7 +88,7 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
             }
         }
         out.stats.commands.fetch_add(jobs.len() as u64, Relaxed);
-        let done = process(&out.store, &mut world, &out.hub, &cfg, jobs);
+        let done = process(&out.store, &mut world, &out.hub, &cfg, jobs, audits);
         if done.committed {
             out.stats.commits.fetch_add(1, Relaxed);
             publish_scene(&out.scene, &world, done.activated);
@@ -139,10 +141,15 @@ fn process(
     hub: &Hub,
     cfg: &EngineConfig,
     jobs: Vec<Job>,
+    audits: Vec<AuditEntry>,
 ) -> Done {
     let mut activated = false;
     let now = now_ms();
     let mut group = Group::default();
+    for entry in audits {
+        group.stage(world, vec![Write::Audit(entry.clone())]);
+        group.events.push(HubEvent::CommandExecuted(entry));
+    }
 
     let due: Vec<(Id, String)> = world
         .timers
@@ -162,13 +169,16 @@ fn process(
             Ok(_) => (true, None),
             Err(e) => (false, Some(e.to_string())),
         };
+        let mut deferred = false;
         let reply = match result {
             Ok(p) => {
                 activated |= matches!(job.req, Request::ActivateDashboard { .. });
                 group.stage(world, p.writes);
+                deferred = !p.effects.is_empty();
                 Ok(Committed {
                     id: p.id,
                     effects: p.effects,
+                    pending_audit: None,
                 })
             }
             Err(e) => {
@@ -193,15 +203,24 @@ fn process(
             ok,
             error,
         };
-        let mut writes = vec![
-            Write::Counter(Kind::Audit, id + 1),
-            Write::Audit(entry.clone()),
-        ];
+        let mut writes = vec![Write::Counter(Kind::Audit, id + 1)];
         if id > cfg.audit_keep {
             writes.push(Write::AuditDelete(id - cfg.audit_keep));
         }
+        // With effects (OBS requests) the outcome is known only after the caller performed
+        // them: the entry travels with the reply and comes back through `record_effects`.
+        let reply = match reply {
+            Ok(mut c) if deferred => {
+                c.pending_audit = Some(entry);
+                Ok(c)
+            }
+            other => {
+                writes.push(Write::Audit(entry.clone()));
+                group.events.push(HubEvent::CommandExecuted(entry));
+                other
+            }
+        };
         group.stage(world, writes);
-        group.events.push(HubEvent::CommandExecuted(entry));
         group.replies.push((job.reply, reply));
     }
 
@@ -354,7 +373,14 @@ mod tests {
             serde_json::json!({"amount": 1000}),
         ));
         let (j4, r4) = job(execute(1, "increment_deaths", serde_json::json!({})));
-        process(&store, &mut world, &hub, &cfg, vec![j1, j2, j3, j4]);
+        process(
+            &store,
+            &mut world,
+            &hub,
+            &cfg,
+            vec![j1, j2, j3, j4],
+            Vec::new(),
+        );
         assert_eq!(r1.blocking_recv().unwrap().unwrap().id, 1);
         assert!(r2.blocking_recv().unwrap().is_ok());
         assert!(matches!(
@@ -384,7 +410,7 @@ mod tests {
         };
         for _ in 0..25 {
             let (j, _) = job(Request::ActivateDashboard { id: 42 });
-            process(&store, &mut world, &hub, &cfg, vec![j]);
+            process(&store, &mut world, &hub, &cfg, vec![j], Vec::new());
         }
         assert_eq!(store.read().unwrap().audit(100).unwrap().len(), 10);
     }

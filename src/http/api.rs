@@ -248,7 +248,7 @@ pub async fn execute(
         parameters: b.parameters,
     };
     let done = app.engine.call_done(Actor::Admin, req).await?;
-    crate::bridge::obs::perform(&app.obs, &done.effects)
+    crate::bridge::obs::run_effects(&app.engine, &app.obs, done)
         .await
         .map_err(effect_error)?;
     Ok(Json(Executed {
@@ -275,8 +275,14 @@ fn effect_error(e: stagehand_obs::ObsError) -> ApiError {
 pub async fn patch_element(
     State(app): State<AppState>,
     IdNamePath(widget_id, name): IdNamePath,
-    JsonBody(patch): JsonBody<ElementPatch>,
+    JsonBody(mut patch): JsonBody<ElementPatch>,
 ) -> ApiResult<Json<ElementView>> {
+    for map in [&mut patch.properties, &mut patch.behavior]
+        .into_iter()
+        .flatten()
+    {
+        map.values_mut().for_each(strip_control_chars);
+    }
     app.engine
         .call(
             Actor::Admin,
@@ -288,6 +294,20 @@ pub async fn patch_element(
         )
         .await?;
     Ok(Json(views(&app)?.element(widget_id, &name)?))
+}
+
+/// Control characters have no business on an overlay (text is shown as typed): every string
+/// of an element edit loses them, newlines and tabs excepted, as feature text does.
+fn strip_control_chars(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+            s.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_control_chars),
+        Value::Object(m) => m.values_mut().for_each(strip_control_chars),
+        _ => {}
+    }
 }
 
 // ---- audit ----

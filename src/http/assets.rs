@@ -1,7 +1,7 @@
 //! The overlay/admin bundle (overlay/dist), embedded by build.rs so the binary runs from
 //! any directory. Hashed assets are cached forever; pages are always revalidated.
 
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
@@ -10,7 +10,19 @@ fn find(path: &str) -> Option<&'static [u8]> {
     ASSETS.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }
 
-pub async fn serve(uri: Uri) -> Response {
+pub async fn serve(method: Method, uri: Uri) -> Response {
+    // Pages are read-only: PROPFIND, DELETE, POST … get 405, not the page.
+    if method != Method::GET && method != Method::HEAD {
+        let mut resp = super::error::ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{method} is not supported on {}", uri.path()),
+        )
+        .into_response();
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return resp;
+    }
     let path = uri.path();
     if path == "/" {
         let home = if find("/admin/index.html").is_some() {

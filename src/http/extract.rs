@@ -47,7 +47,48 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Largest integer a browser (JavaScript number) holds exactly: the protocol promises every
+/// integer fits, so a body must not store one that does not.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// The path of the first integer outside ±(2^53 − 1), e.g. `properties.x` or `options[2]`.
+fn unsafe_integer(v: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => {
+            let too_big = match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => u > MAX_SAFE_INTEGER,
+                (None, Some(i)) => i.unsigned_abs() > MAX_SAFE_INTEGER,
+                // A float: JavaScript reads it as the same float.
+                (None, None) => false,
+            };
+            too_big.then(|| path.to_string())
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| unsafe_integer(x, &format!("{path}[{i}]"))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            unsafe_integer(x, &p)
+        }),
+        _ => None,
+    }
+}
+
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = unsafe_integer(&v, "")
+    {
+        return Err(ApiError::validation(
+            field.clone(),
+            format!("{field}: integers must be between -(2^53-1) and 2^53-1"),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -55,7 +55,7 @@ pub fn check_token(
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(bearer_token);
     let given = bearer.or(query_token).unwrap_or("");
     if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
         Ok(())
@@ -97,13 +97,37 @@ pub fn check_origin(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError>
     }
 }
 
+/// `Bearer <token>`, the scheme matched case-insensitively (RFC 7235).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim_start())
+}
+
+/// The whole authority must be a loopback name with an optional numeric port: anything
+/// else (`127.0.0.1:8002@evil.example`, `localhost.evil.example`, user info) is refused.
 fn is_loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((name, after)) => match after {
+                "" => (name, None),
+                p => match p.strip_prefix(':') {
+                    Some(port) => (name, Some(port)),
+                    None => return false,
+                },
+            },
+            None => return false,
+        }
     } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
+        match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
     };
-    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok && (name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1")
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -121,6 +145,22 @@ mod tests {
         assert!(is_loopback_host("[::1]:8002"));
         assert!(!is_loopback_host("evil.example:8002"));
         assert!(!is_loopback_host(""));
+        assert!(!is_loopback_host("127.0.0.1:8002@evil.example"));
+        assert!(!is_loopback_host("127.0.0.1@evil.example"));
+        assert!(!is_loopback_host("localhost:80:80"));
+        assert!(!is_loopback_host("localhost:"));
+        assert!(!is_loopback_host("[::1]x"));
+        assert!(!is_loopback_host("[::1]:80@evil"));
+        assert!(!is_loopback_host("localhost.evil.example"));
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc"), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod chat_api;
 pub mod error;
 mod extract;
 mod guard;
+pub mod listener;
 mod views;
 mod ws;
 

@@ -12,6 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::time::Duration;
 
+/// Bytes buffered before a write goes to the socket, and the most one connection may hold
+/// (room for the largest snapshot; a client that never reads is dropped before it fills).
+const WRITE_BUFFER: usize = 64 * 1024;
+const WRITE_BUFFER_MAX: usize = 16 * 1024 * 1024;
+
 #[derive(Deserialize)]
 pub struct WsQuery {
     client_type: Option<String>,
@@ -51,9 +56,14 @@ pub async fn upgrade(
     };
     let instance = q.instance.unwrap_or_default();
     tracing::debug!(?kind, instance, "client connected");
-    // Clients only ever send tiny control frames.
+    // Clients only ever send tiny control frames. Our writes are bounded too: a client that
+    // does not read fills at most WRITE_BUFFER_MAX (then its session ends) instead of
+    // queueing Pongs and frames without limit.
     Ok(upgrade
         .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(WRITE_BUFFER_MAX)
         .on_upgrade(move |socket| session.run(socket))
         .into_response())
 }

@@ -11,6 +11,39 @@ use tokio::time::{MissedTickBehavior, interval, timeout};
 
 /// How often we ping the client so dead connections are noticed.
 const PING_EVERY: Duration = Duration::from_secs(20);
+/// Frames a client may send per second (sustained) and in a burst. Overlays send a resync
+/// now and then; anything faster is a flood (every Ping queues a Pong for us to write).
+const CLIENT_FRAMES_PER_S: f64 = 10.0;
+const CLIENT_FRAMES_BURST: f64 = 30.0;
+
+/// A token bucket over the frames a client sends.
+struct FrameBudget {
+    tokens: f64,
+    at: tokio::time::Instant,
+}
+
+impl FrameBudget {
+    fn new() -> Self {
+        FrameBudget {
+            tokens: CLIENT_FRAMES_BURST,
+            at: tokio::time::Instant::now(),
+        }
+    }
+
+    /// Takes one frame's worth; false when the client is over its budget.
+    fn take(&mut self) -> bool {
+        let now = tokio::time::Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * CLIENT_FRAMES_PER_S;
+        self.tokens = (self.tokens + refill).min(CLIENT_FRAMES_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
 
 #[derive(Deserialize)]
 struct ClientMsg {
@@ -33,6 +66,7 @@ impl Session {
         let mut ping = interval(PING_EVERY);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut next = Some(snap);
+        let mut budget = FrameBudget::new();
         loop {
             if let Some(msg) = next.take() {
                 seq += 1;
@@ -52,9 +86,15 @@ impl Session {
                     None => break,
                 },
                 incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) if !budget.take() => {
+                        tracing::info!(kind = ?self.kind, "closing a client that floods us with frames");
+                        let close = CloseFrame { code: 1008, reason: "too many frames".into() };
+                        let _ = timeout(Duration::from_millis(200), socket.send(Message::Close(Some(close)))).await;
+                        break;
+                    }
                     Some(Ok(Message::Binary(b))) if wants_resync(&b) => next = Some(self.hub.resync(&mut sub)),
                     Some(Ok(Message::Text(t))) if wants_resync_json(t.as_str()) => next = Some(self.hub.resync(&mut sub)),
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                     // Overlays are read-only: every other frame is ignored.
                     Some(Ok(_)) => {}
                 },
@@ -72,6 +112,7 @@ impl Session {
         let frame = Message::Binary(msg.frame(seq).into());
         match timeout(self.send_timeout, socket.send(frame)).await {
             Ok(Ok(())) => true,
+            // Includes a full write buffer (a client that stopped reading while we queued).
             Ok(Err(_)) => false,
             Err(_) => {
                 tracing::info!(kind = ?self.kind, "dropping a client that stopped reading");

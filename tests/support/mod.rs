@@ -18,6 +18,8 @@ pub struct Daemon {
     pub dir: PathBuf,
     _tmp: Option<tempfile::TempDir>,
     envs: Vec<(String, String)>,
+    /// Runs the daemon under this open-file limit (soft and hard), via prlimit(1).
+    pub nofile: Option<u64>,
 }
 
 impl Daemon {
@@ -40,14 +42,32 @@ impl Daemon {
             dir,
             _tmp: Some(tmp),
             envs,
+            nofile: None,
         };
+        d.spawn();
+        d
+    }
+
+    /// Like `start_with`, with the open-file limit (soft and hard) set to `nofile`.
+    pub fn start_limited(envs: &[(&str, &str)], nofile: u64) -> Daemon {
+        let mut d = Self::start_with(envs);
+        d.stop();
+        d.nofile = Some(nofile);
         d.spawn();
         d
     }
 
     /// Starts the process (again) on the same data dir and, after the first start, port.
     pub fn spawn(&mut self) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stagehand"));
+        let bin = env!("CARGO_BIN_EXE_stagehand");
+        let mut cmd = match self.nofile {
+            Some(n) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--nofile={n}:{n}")).arg("--").arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
         cmd.current_dir(&self.dir)
             .env("STAGEHAND__SERVER__BIND", &self.addr)
             .env("STAGEHAND__STORAGE__DATA_DIR", self.dir.join("data"))

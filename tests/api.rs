@@ -525,3 +525,47 @@ fn check_config_prints_redacted_settings_and_bad_config_names_the_key() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("obs.port"), "{err}");
 }
+
+#[tokio::test]
+async fn executions_say_whether_they_were_live_and_audit_entries_are_structured() {
+    let d = Daemon::start();
+    let c = http();
+    let (did, w) = support::setup_widget(&d, "DeathCounterWidget", json!({})).await;
+    let wid = w["id"].as_u64().unwrap();
+    let (s, r) = support::execute(&d, wid, "increment_deaths", json!({})).await;
+    assert_eq!((s, &r["live"]), (200, &json!(true)), "{r}");
+    // Another dashboard goes live: the widget's dashboard is on standby now.
+    let (_, other) = call(
+        &c,
+        "POST",
+        &d.url("/api/dashboards"),
+        Some(json!({"name": "BRB"})),
+    )
+    .await;
+    let oid = other["id"].as_u64().unwrap();
+    call(
+        &c,
+        "POST",
+        &d.url(&format!("/api/dashboards/{oid}/activate")),
+        None,
+    )
+    .await;
+    let (s, r) = support::execute(&d, wid, "increment_deaths", json!({})).await;
+    assert_eq!((s, &r["live"]), (200, &json!(false)), "{r}");
+    let (_, audit) = call(&c, "GET", &d.url("/api/audit?limit=3"), None).await;
+    let run = &audit[0]["subject"];
+    assert_eq!(run["kind"], "widget", "{audit}");
+    assert_eq!(run["widget_id"], wid);
+    assert_eq!(run["widget_class"], "DeathCounterWidget");
+    assert_eq!(run["feature"], "increment_deaths");
+    assert_eq!(run["live"], false);
+    assert_eq!(audit[1]["subject"]["kind"], "dashboard");
+    assert_eq!(audit[1]["subject"]["dashboard_name"], "BRB");
+    assert_ne!(did, oid);
+    // A refused request has a subject too.
+    let (s, _) = support::execute(&d, wid, "no_such_feature", json!({})).await;
+    assert!(s >= 400);
+    let (_, audit) = call(&c, "GET", &d.url("/api/audit?limit=1"), None).await;
+    assert_eq!(audit[0]["ok"], false);
+    assert_eq!(audit[0]["subject"]["feature"], "no_such_feature");
+}

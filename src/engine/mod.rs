@@ -7,6 +7,7 @@ mod events;
 mod plan;
 mod request;
 mod runner;
+mod subject;
 mod world;
 
 pub use plan::merge;

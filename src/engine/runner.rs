@@ -164,6 +164,7 @@ fn process(
 
     for job in jobs {
         let target = describe(world, &job.req);
+        let subject = super::subject::of(world, &job.req);
         let result = plan::plan(world, &job.req, now);
         let (ok, error) = match &result {
             Ok(_) => (true, None),
@@ -202,6 +203,7 @@ fn process(
             params,
             ok,
             error,
+            subject: Some(subject),
         };
         let mut writes = vec![Write::Counter(Kind::Audit, id + 1)];
         if id > cfg.audit_keep {

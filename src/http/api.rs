@@ -185,6 +185,9 @@ pub struct ExecuteBody {
 #[derive(Serialize)]
 pub struct Executed {
     ok: bool,
+    /// The widget is on the live dashboard: false means nothing reached the overlay
+    /// (the dashboard is on standby).
+    live: bool,
     elements: Vec<ElementView>,
 }
 
@@ -251,9 +254,18 @@ pub async fn execute(
     crate::bridge::obs::run_effects(&app.engine, &app.obs, done)
         .await
         .map_err(effect_error)?;
+    let views = views(&app)?;
+    let live = match app.hub.active_dashboard() {
+        Some(active) => views
+            .reader()
+            .dashboard(active)?
+            .is_some_and(|d| d.widget_ids.contains(&widget_id)),
+        None => false,
+    };
     Ok(Json(Executed {
         ok: true,
-        elements: views(&app)?.elements(widget_id)?,
+        live,
+        elements: views.elements(widget_id)?,
     }))
 }
 

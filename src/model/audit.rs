@@ -41,4 +41,39 @@ pub struct AuditEntry {
     pub ok: bool,
     #[serde(default)]
     pub error: Option<String>,
+    /// What the entry is about, as fields (the admin feed renders from these, never by
+    /// parsing `target`). Absent in entries written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<AuditSubject>,
+}
+
+/// The structured target of an audit entry: `kind` plus whatever ids and names apply.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditSubject {
+    /// widget | dashboard | command | binding | element
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widget_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widget_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widget_class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding_id: Option<Id>,
+    /// For feature runs: whether the widget was on the live dashboard, i.e. whether the
+    /// overlay showed anything (false = ran on a dashboard on standby).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<bool>,
 }

@@ -6,7 +6,7 @@ mod audit;
 mod chat;
 mod element;
 
-pub use audit::{Actor, AuditEntry};
+pub use audit::{Actor, AuditEntry, AuditSubject};
 pub use chat::{ChatCommand, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};
 

@@ -121,6 +121,7 @@ pub struct Chat {
 #[serde(deny_unknown_fields)]
 pub struct Log {
     pub level: String,
+    pub format: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -235,6 +236,9 @@ impl Settings {
         }
         if self.chat.reply_min_interval_s != 0.0 {
             positive("chat.reply_min_interval_s", self.chat.reply_min_interval_s)?;
+        }
+        if !["text", "json"].contains(&self.log.format.as_str()) {
+            return Err(invalid("log.format", "must be text or json"));
         }
         if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
             return Err(invalid(

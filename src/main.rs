@@ -46,10 +46,14 @@ fn main() -> ExitCode {
             let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
                 EnvFilter::new(format!("{},tower_http=warn,hyper=warn", settings.log.level))
             });
-            tracing_subscriber::fmt()
+            let logs = tracing_subscriber::fmt()
                 .with_env_filter(filter)
-                .with_writer(std::io::stderr)
-                .init();
+                .with_writer(std::io::stderr);
+            if settings.log.format == "json" {
+                logs.json().init();
+            } else {
+                logs.init();
+            }
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

@@ -97,6 +97,7 @@ impl ObsBridge {
         match ev {
             ObsEvent::Status(_) => self.publish_status(),
             ObsEvent::Connected { current_scene } => {
+                crate::metrics::METRICS.obs_connects.inc();
                 st.in_flight = None;
                 st.known = Some(current_scene.clone());
                 self.publish_status();

@@ -8,6 +8,7 @@
 use crate::chat::{self, ChatRoles, Interpretation};
 use crate::engine::{ChatTable, Engine, EngineError, Request};
 use crate::hub::{Encoded, Hub};
+use crate::metrics::METRICS;
 use crate::model::{Actor, EventKind, Id, now_ms};
 use crate::store::Store;
 use serde::Serialize;
@@ -57,6 +58,8 @@ struct State {
     cooldowns: HashMap<(Id, String), u64>,
     in_flight: Arc<Semaphore>,
     admin_window: (Instant, u32),
+    /// Last reported chat connection state (to count reconnects).
+    connected: bool,
 }
 
 impl TwitchBridge {
@@ -76,6 +79,7 @@ impl TwitchBridge {
             cooldowns,
             in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             admin_window: (Instant::now(), 0),
+            connected: false,
         };
         loop {
             tokio::select! {
@@ -90,7 +94,13 @@ impl TwitchBridge {
 
     fn on_event(&self, ev: TwitchEvent, st: &mut State) {
         match ev {
-            TwitchEvent::Status(s) => self.hub.publish_admin(Encoded::new("twitch_status", &s)),
+            TwitchEvent::Status(s) => {
+                if s.connected && !st.connected {
+                    METRICS.twitch_connects.inc();
+                }
+                st.connected = s.connected;
+                self.hub.publish_admin(Encoded::new("twitch_status", &s))
+            }
             TwitchEvent::Chat(msg) => self.on_chat(&msg, st),
             TwitchEvent::Subscription {
                 user,
@@ -199,9 +209,11 @@ impl TwitchBridge {
                 let user = st.cooldowns.get(&(command_id, u.id.clone())).copied();
                 if chat::check_cooldown(&cmd, &roles, now, global, user).is_err() {
                     self.stats.on_cooldown.fetch_add(1, Ordering::Relaxed);
+                    METRICS.chat("cooldown");
                     return;
                 }
                 let Ok(permit) = st.in_flight.clone().try_acquire_owned() else {
+                    METRICS.chat("busy");
                     if self
                         .stats
                         .dropped_busy
@@ -221,6 +233,7 @@ impl TwitchBridge {
                     st.cooldowns.insert((command_id, u.id.clone()), now);
                 }
                 self.stats.commands_run.fetch_add(1, Ordering::Relaxed);
+                METRICS.chat("run");
                 let req = Request::ChatRun {
                     command_id,
                     user_id: u.id.clone(),
@@ -264,13 +277,16 @@ impl TwitchBridge {
             Interpretation::Invalid {
                 reply: Some(reply), ..
             } => {
+                METRICS.chat("invalid");
                 if let Err(e) = self.twitch.reply(Some(&msg.message_id), &reply) {
                     tracing::debug!(error = %e, "cannot reply in chat");
                 }
             }
             Interpretation::Denied { command_id } => {
+                METRICS.chat("denied");
                 tracing::debug!(command_id, user = %u.login, "not allowed")
             }
+            Interpretation::Invalid { reply: None, .. } => METRICS.chat("invalid"),
             _ => {}
         }
     }

@@ -82,6 +82,8 @@ enum Msg {
     },
     /// The deferred audit entry of a request whose effects were performed.
     Audit(AuditEntry),
+    /// Readiness probe: answered as soon as the engine thread takes its next group.
+    Ping(oneshot::Sender<()>),
     Shutdown,
 }
 
@@ -226,6 +228,15 @@ impl Engine {
         if self.tx.send(Msg::Audit(entry)).is_err() {
             tracing::warn!("engine stopped before an audit entry could be written");
         }
+    }
+
+    /// Whether the engine thread takes requests (answers within `within`).
+    pub async fn ping(&self, within: std::time::Duration) -> bool {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Msg::Ping(tx)).is_err() {
+            return false;
+        }
+        matches!(tokio::time::timeout(within, rx).await, Ok(Ok(())))
     }
 
     /// (commands processed, commits written) since start.

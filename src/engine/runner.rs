@@ -8,6 +8,7 @@ use super::{
     SceneIntent, Stats, events, plan,
 };
 use crate::hub::{Hub, HubEvent};
+use crate::metrics::{METRICS, Metrics};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
 use std::sync::Arc;
@@ -81,6 +82,9 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
             match m {
                 Msg::Request { req, actor, reply } => jobs.push(Job { req, actor, reply }),
                 Msg::Audit(entry) => audits.push(entry),
+                Msg::Ping(tx) => {
+                    let _ = tx.send(());
+                }
                 Msg::Shutdown => stopping = true,
             }
             if !stopping && jobs.len() < cfg.max_group {
@@ -147,6 +151,7 @@ fn process(
     let now = now_ms();
     let mut group = Group::default();
     for entry in audits {
+        METRICS.execution(source(&entry.actor), entry.ok);
         group.stage(world, vec![Write::Audit(entry.clone())]);
         group.events.push(HubEvent::CommandExecuted(entry));
     }
@@ -203,7 +208,7 @@ fn process(
             params,
             ok,
             error,
-            subject: Some(subject),
+            subject: Some(Box::new(subject)),
         };
         let mut writes = vec![Write::Counter(Kind::Audit, id + 1)];
         if id > cfg.audit_keep {
@@ -217,6 +222,9 @@ fn process(
                 Ok(c)
             }
             other => {
+                if matches!(job.req, Request::Execute { .. } | Request::ChatRun { .. }) {
+                    METRICS.execution(source(&entry.actor), entry.ok);
+                }
                 writes.push(Write::Audit(entry.clone()));
                 group.events.push(HubEvent::CommandExecuted(entry));
                 other
@@ -230,7 +238,13 @@ fn process(
         reply_all(group.replies);
         return Done::default();
     }
-    match store.commit(&group.writes) {
+    let started = std::time::Instant::now();
+    let committed = store.commit(&group.writes);
+    Metrics::observe(&METRICS.commit_seconds, started.elapsed());
+    METRICS
+        .commands_per_commit
+        .observe(group.replies.len().max(1) as f64);
+    match committed {
         Ok(()) => {
             // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
             hub.publish(&group.events);
@@ -260,6 +274,17 @@ fn process(
             reply_all(failed);
             Done::default()
         }
+    }
+}
+
+/// The `source` label of an execution.
+fn source(actor: &Actor) -> &'static str {
+    match actor {
+        Actor::Admin => "admin",
+        Actor::Chat { .. } => "chat",
+        Actor::Event { .. } => "event",
+        Actor::Obs => "obs",
+        Actor::Timer => "timer",
     }
 }
 

@@ -245,6 +245,13 @@ pub async fn execute(
     IdPath(widget_id): IdPath,
     JsonBody(b): JsonBody<ExecuteBody>,
 ) -> ApiResult<Json<Executed>> {
+    let started = std::time::Instant::now();
+    let result = run_execute(&app, widget_id, b).await;
+    crate::metrics::Metrics::observe(&crate::metrics::METRICS.execute_seconds, started.elapsed());
+    result
+}
+
+async fn run_execute(app: &AppState, widget_id: Id, b: ExecuteBody) -> ApiResult<Json<Executed>> {
     let req = Request::Execute {
         widget_id,
         feature: b.feature,
@@ -254,7 +261,7 @@ pub async fn execute(
     crate::bridge::obs::run_effects(&app.engine, &app.obs, done)
         .await
         .map_err(effect_error)?;
-    let views = views(&app)?;
+    let views = views(app)?;
     let live = match app.hub.active_dashboard() {
         Some(active) => views
             .reader()

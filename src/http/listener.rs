@@ -90,6 +90,9 @@ impl Registry {
         conns.next_id += 1;
         conns.open.insert(id, conn.clone());
         self.count.send_replace(conns.open.len());
+        crate::metrics::METRICS
+            .open_connections
+            .set(conns.open.len() as i64);
         Tracked {
             stream: None,
             id,
@@ -107,6 +110,9 @@ impl Registry {
         let mut conns = self.lock();
         conns.open.remove(&id);
         self.count.send_replace(conns.open.len());
+        crate::metrics::METRICS
+            .open_connections
+            .set(conns.open.len() as i64);
     }
 
     /// Open connections not already on their way out.

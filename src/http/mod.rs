@@ -6,7 +6,9 @@ mod chat_api;
 pub mod error;
 mod extract;
 mod guard;
+mod health;
 pub mod listener;
+mod request_id;
 mod views;
 mod ws;
 
@@ -97,14 +99,22 @@ pub fn router(app: AppState) -> Router {
             guard::admin_api,
         ));
 
+    // Prometheus scrapers send the admin token like any API client.
+    let metrics = Router::new().route("/metrics", get(health::metrics)).layer(
+        axum::middleware::from_fn_with_state(app.clone(), guard::admin_api),
+    );
     Router::new()
         .nest("/api", api)
+        .merge(metrics)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/ws", get(ws::upgrade))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             guard::host,
         ))
+        .layer(axum::middleware::from_fn(request_id::layer))
         .with_state(app)
 }
 

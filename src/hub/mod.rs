@@ -247,6 +247,7 @@ fn broadcast(st: &mut State, msg: Arc<Encoded>, overlay_too: bool) {
             return true;
         }
         if c.lagged.load(Ordering::Acquire) {
+            crate::metrics::METRICS.frames_dropped.inc();
             return true;
         }
         match c.tx.try_send(msg.clone()) {
@@ -257,6 +258,7 @@ fn broadcast(st: &mut State, msg: Arc<Encoded>, overlay_too: bool) {
                     "client fell behind; it will get a fresh snapshot"
                 );
                 c.lagged.store(true, Ordering::Release);
+                crate::metrics::METRICS.frames_dropped.inc();
                 true
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,

@@ -2,6 +2,7 @@
 //! Clients can only ask for a resync (or ping); anything else they send is ignored.
 
 use super::{ClientKind, Encoded, Hub};
+use crate::metrics::METRICS;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -82,7 +83,12 @@ impl Session {
                     break;
                 }
                 queued = sub.rx.recv() => match queued {
-                    Some(msg) => next = Some(if sub.lagged() { self.hub.resync(&mut sub) } else { msg }),
+                    Some(msg) => next = Some(if sub.lagged() {
+                        METRICS.resync("lag");
+                        self.hub.resync(&mut sub)
+                    } else {
+                        msg
+                    }),
                     None => break,
                 },
                 incoming = socket.recv() => match incoming {
@@ -93,8 +99,14 @@ impl Session {
                         let _ = timeout(Duration::from_millis(200), socket.send(Message::Close(Some(close)))).await;
                         break;
                     }
-                    Some(Ok(Message::Binary(b))) if wants_resync(&b) => next = Some(self.hub.resync(&mut sub)),
-                    Some(Ok(Message::Text(t))) if wants_resync_json(t.as_str()) => next = Some(self.hub.resync(&mut sub)),
+                    Some(Ok(Message::Binary(b))) if wants_resync(&b) => {
+                        METRICS.resync("client");
+                        next = Some(self.hub.resync(&mut sub));
+                    }
+                    Some(Ok(Message::Text(t))) if wants_resync_json(t.as_str()) => {
+                        METRICS.resync("client");
+                        next = Some(self.hub.resync(&mut sub));
+                    }
                     // Overlays are read-only: every other frame is ignored.
                     Some(Ok(_)) => {}
                 },
@@ -111,7 +123,10 @@ impl Session {
     async fn send(&self, socket: &mut WebSocket, msg: &Encoded, seq: u64) -> bool {
         let frame = Message::Binary(msg.frame(seq).into());
         match timeout(self.send_timeout, socket.send(frame)).await {
-            Ok(Ok(())) => true,
+            Ok(Ok(())) => {
+                METRICS.frames_sent.inc();
+                true
+            }
             // Includes a full write buffer (a client that stopped reading while we queued).
             Ok(Err(_)) => false,
             Err(_) => {

@@ -44,7 +44,7 @@ pub struct AuditEntry {
     /// What the entry is about, as fields (the admin feed renders from these, never by
     /// parsing `target`). Absent in entries written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<AuditSubject>,
+    pub subject: Option<Box<AuditSubject>>,
 }
 
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.

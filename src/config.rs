@@ -40,6 +40,8 @@ pub struct Storage {
     pub data_dir: PathBuf,
     pub max_upload_mb: u32,
     pub audit_keep: u64,
+    pub backup_every_h: f64,
+    pub backups_keep: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -195,6 +197,24 @@ impl Settings {
             return Err(invalid(
                 "storage.max_upload_mb",
                 "must be between 1 and 10240",
+            ));
+        }
+        if self.storage.backup_every_h != 0.0 {
+            positive(
+                "storage.backup_every_h",
+                self.storage.backup_every_h * 3600.0,
+            )
+            .map_err(|_| {
+                invalid(
+                    "storage.backup_every_h",
+                    "must be 0 (off) or between 0 and 24 hours",
+                )
+            })?;
+        }
+        if !(1..=1000).contains(&self.storage.backups_keep) {
+            return Err(invalid(
+                "storage.backups_keep",
+                "must be between 1 and 1000",
             ));
         }
         if self.storage.audit_keep < 10 {

@@ -26,6 +26,12 @@ enum Command {
     Serve,
     /// Print the effective settings (secrets redacted) and exit.
     CheckConfig,
+    /// Replace the data file with a backup (stagehand must be stopped). The file it replaces
+    /// is kept beside it; the backup is checked before anything is replaced.
+    Restore {
+        /// A backup, e.g. data/backups/stagehand-20261202T225301.123Z.redb
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -41,6 +47,22 @@ fn main() -> ExitCode {
         Command::CheckConfig => {
             print!("{}", settings.redacted_toml());
             ExitCode::SUCCESS
+        }
+        Command::Restore { file } => {
+            let dir = &settings.storage.data_dir;
+            match stagehand::store::backup::restore(dir, &file) {
+                Ok(kept) => {
+                    println!("restored {} into {}", file.display(), dir.display());
+                    if let Some(k) = kept {
+                        println!("the replaced data file was kept as {}", k.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("stagehand: restore refused: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Serve => {
             let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Damaged(#[from] crate::store::backup::Damaged),
     #[error("cannot open the data directory {dir}: {source}")]
     Store { dir: String, source: StoreError },
     #[error("cannot listen on {addr}: {source} (is another stagehand running? change server.bind)")]
@@ -37,6 +39,8 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     let started = Instant::now();
     let addr = settings.bind_addr()?;
     let dir = settings.storage.data_dir.clone();
+    // A damaged file is refused before anything could write to it.
+    crate::store::backup::check(&dir)?;
     let store = Store::open(&dir).map_err(|source| StartError::Store {
         dir: dir.display().to_string(),
         source,
@@ -46,6 +50,11 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         dir: dir.display().to_string(),
         source,
     })?;
+    let keep = settings.storage.backups_keep;
+    match store.backup(keep) {
+        Ok(path) => tracing::info!(file = %path.display(), "backed up the data file"),
+        Err(e) => tracing::warn!(error = %e, "could not back up the data file"),
+    }
     let world = World::from_loaded(loaded);
     let hub = Arc::new(Hub::new(
         world.overlay_view(),
@@ -54,6 +63,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     ));
     let config = EngineConfig {
         audit_keep: settings.storage.audit_keep,
+        backups_keep: keep,
         max_group: 256,
     };
     let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
@@ -77,6 +87,23 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         overlay_urls: overlay_urls(local),
     };
     let bridge = tokio::spawn(bridge.run(obs_events, scene_rx, stop_rx.clone()));
+
+    if settings.storage.backup_every_h > 0.0 {
+        let every = Duration::from_secs_f64(settings.storage.backup_every_h * 3600.0);
+        let (engine, mut stop) = (engine.clone(), stop_rx.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    _ = tick.tick() => match engine.backup().await {
+                        Ok(path) => tracing::info!(file = %path.display(), "backed up the data file"),
+                        Err(e) => tracing::warn!(error = %e, "could not back up the data file"),
+                    },
+                }
+            }
+        });
+    }
 
     let chat_stats = Arc::new(ChatStats::default());
     let (twitch, twitch_events) =

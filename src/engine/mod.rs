@@ -84,6 +84,8 @@ enum Msg {
     Audit(AuditEntry),
     /// Readiness probe: answered as soon as the engine thread takes its next group.
     Ping(oneshot::Sender<()>),
+    /// Copy the data file between two commits (a consistent backup).
+    Backup(oneshot::Sender<std::io::Result<std::path::PathBuf>>),
     Shutdown,
 }
 
@@ -163,6 +165,8 @@ pub struct EngineConfig {
     pub audit_keep: u64,
     /// Most commands grouped into one transaction.
     pub max_group: usize,
+    /// Backups kept by `Engine::backup`.
+    pub backups_keep: usize,
 }
 
 impl Engine {
@@ -237,6 +241,16 @@ impl Engine {
             return false;
         }
         matches!(tokio::time::timeout(within, rx).await, Ok(Ok(())))
+    }
+
+    /// Writes a backup of the data file between two commits; returns its path.
+    pub async fn backup(&self) -> std::io::Result<std::path::PathBuf> {
+        let (tx, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Backup(tx))
+            .map_err(|_| std::io::Error::other("the engine has stopped"))?;
+        rx.await
+            .map_err(|_| std::io::Error::other("the engine has stopped"))?
     }
 
     /// (commands processed, commits written) since start.

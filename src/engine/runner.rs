@@ -76,6 +76,7 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         };
         let mut jobs = Vec::new();
         let mut audits = Vec::new();
+        let mut backups = Vec::new();
         let mut pending = first;
         // Everything that queued up while the previous commit was in flight joins this group.
         while let Some(m) = pending.take() {
@@ -85,6 +86,7 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
                 Msg::Ping(tx) => {
                     let _ = tx.send(());
                 }
+                Msg::Backup(tx) => backups.push(tx),
                 Msg::Shutdown => stopping = true,
             }
             if !stopping && jobs.len() < cfg.max_group {
@@ -93,6 +95,11 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         }
         out.stats.commands.fetch_add(jobs.len() as u64, Relaxed);
         let done = process(&out.store, &mut world, &out.hub, &cfg, jobs, audits);
+        // After this group's commit and before the next: the file holds exactly what was
+        // acknowledged so far.
+        for tx in backups {
+            let _ = tx.send(out.store.backup(cfg.backups_keep));
+        }
         if done.committed {
             out.stats.commits.fetch_add(1, Relaxed);
             publish_scene(&out.scene, &world, done.activated);
@@ -381,6 +388,7 @@ mod tests {
         let cfg = EngineConfig {
             audit_keep: 100,
             max_group: 64,
+            backups_keep: 2,
         };
         let create = Request::CreateWidget {
             widget_class: "DeathCounterWidget".into(),
@@ -434,6 +442,7 @@ mod tests {
         let cfg = EngineConfig {
             audit_keep: 10,
             max_group: 64,
+            backups_keep: 2,
         };
         for _ in 0..25 {
             let (j, _) = job(Request::ActivateDashboard { id: 42 });

@@ -3,6 +3,7 @@
 //! Only the engine writes (through [`Store::commit`]); HTTP handlers read committed state
 //! through [`Store::read`], which never blocks on the writer (redb is MVCC).
 
+pub mod backup;
 mod codec;
 mod read;
 mod tables;
@@ -88,6 +89,8 @@ pub struct Loaded {
 
 pub struct Store {
     db: Database,
+    /// The data directory (backups go below it).
+    dir: std::path::PathBuf,
 }
 
 impl Store {
@@ -95,8 +98,11 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Redb(redb::StorageError::Io(e).into()))?;
-        let db = Database::create(dir.join("stagehand.redb"))?;
-        let store = Store { db };
+        let db = Database::create(dir.join(backup::FILE))?;
+        let store = Store {
+            db,
+            dir: dir.to_path_buf(),
+        };
         store.migrate()?;
         Ok(store)
     }

@@ -353,3 +353,21 @@ async fn twenty_sigkills_under_a_mixed_load_lose_nothing_acknowledged() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_backup_can_be_taken_and_listed_while_running() {
+    let d = Daemon::start_with(&[("STAGEHAND__STORAGE__BACKUPS_KEEP", "2")]);
+    let c = http();
+    let (s, b) = call(&c, "POST", &d.url("/api/backups"), None).await;
+    assert_eq!(s, 201, "{b}");
+    assert!(b["bytes"].as_u64().unwrap() > 0);
+    call(&c, "POST", &d.url("/api/backups"), None).await;
+    let (s, list) = call(&c, "GET", &d.url("/api/backups"), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        2,
+        "rotated to backups_keep: {list}"
+    );
+    assert!(list[0]["file"].as_str().unwrap().ends_with(".redb"));
+}

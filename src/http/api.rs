@@ -360,3 +360,41 @@ pub async fn obs_reconnect(State(app): State<AppState>) -> StatusCode {
     app.obs.reconnect_now();
     StatusCode::ACCEPTED
 }
+
+// ---- backups ----
+
+#[derive(serde::Serialize)]
+pub struct BackupInfo {
+    file: String,
+    bytes: u64,
+}
+
+fn backup_info(p: &std::path::Path) -> BackupInfo {
+    BackupInfo {
+        file: p.display().to_string(),
+        bytes: std::fs::metadata(p).map_or(0, |m| m.len()),
+    }
+}
+
+/// Backups of the data file, newest first.
+pub async fn list_backups(State(app): State<AppState>) -> Json<Vec<BackupInfo>> {
+    let dir = app.settings.storage.data_dir.clone();
+    Json(
+        crate::store::backup::list(&dir)
+            .iter()
+            .map(|p| backup_info(p))
+            .collect(),
+    )
+}
+
+/// A backup now (between two commits), e.g. before a big change of the setup.
+pub async fn backup_now(State(app): State<AppState>) -> ApiResult<(StatusCode, Json<BackupInfo>)> {
+    let path = app.engine.backup().await.map_err(|e| {
+        ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "backup_failed",
+            format!("could not write the backup: {e}"),
+        )
+    })?;
+    Ok((StatusCode::CREATED, Json(backup_info(&path))))
+}

@@ -91,6 +91,7 @@ pub fn router(app: AppState) -> Router {
                 .delete(chat_api::delete_binding),
         )
         .route("/obs/reconnect", post(api::obs_reconnect))
+        .route("/backups", get(api::list_backups).post(api::backup_now))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

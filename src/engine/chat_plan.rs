@@ -2,8 +2,8 @@
 //! unique triggers, and the cooldown record of a chat run. Pure, like `plan.rs`.
 
 use super::EngineError;
-use super::plan::{Plan, merge};
 use super::world::World;
+use super::writes::{Plan, merge};
 use crate::model::{ChatCommand, EventBinding, Id, Kind, Map};
 use crate::store::Write;
 use crate::widgets::{self, FeatureSpec};

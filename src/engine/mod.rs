@@ -9,10 +9,11 @@ mod request;
 mod runner;
 mod subject;
 mod world;
+mod writes;
 
-pub use plan::merge;
 pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;
+pub use writes::merge;
 
 use crate::hub::Hub;
 use crate::model::{
@@ -33,6 +34,13 @@ pub enum EngineError {
     Validation { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// A widget's feature panicked (a bug in that widget, not in the request).
+    #[error("widget {widget} failed in feature '{feature}': {message}")]
+    WidgetFailed {
+        widget: String,
+        feature: String,
+        message: String,
+    },
     #[error(transparent)]
     Storage(#[from] StoreError),
     #[error("stagehand is shutting down")]

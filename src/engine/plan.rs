@@ -3,23 +3,15 @@
 //! what keeps every command all-or-nothing inside a shared group commit.
 
 use super::world::World;
+use super::writes::{Plan, merge};
 use super::{EngineError, Request, apply_change, chat_plan};
-use crate::model::{Dashboard, Effect, Element, ElementChange, Id, Kind, Map, Timer, Widget};
+use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
 use std::collections::{BTreeMap, HashSet};
 
 const MAX_NAME: usize = 80;
 const MAX_SCENE: usize = 256;
-
-/// The writes of one request and the id it is about (the new id for creations).
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub writes: Vec<Write>,
-    pub id: Id,
-    /// What the caller must ask of OBS once this is committed.
-    pub effects: Vec<Effect>,
-}
 
 pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineError> {
     match req {
@@ -249,6 +241,15 @@ fn execute(
             message: e.to_string(),
         },
         FeatureError::Param(p) => EngineError::param("parameters", p),
+        FeatureError::Panicked {
+            class,
+            feature,
+            message,
+        } => EngineError::WidgetFailed {
+            widget: class.to_string(),
+            feature,
+            message,
+        },
     })?;
     let effects = outcome.effects.clone();
     Ok(Plan {
@@ -445,17 +446,6 @@ fn assign_media(
         }
     }
     Ok(())
-}
-
-/// JSON merge of one level: `null` removes a key.
-pub fn merge(target: &mut Map, patch: &Map) {
-    for (k, v) in patch {
-        if v.is_null() {
-            target.remove(k);
-        } else {
-            target.insert(k.clone(), v.clone());
-        }
-    }
 }
 
 fn dashboard(world: &World, id: Id) -> Result<&Dashboard, EngineError> {

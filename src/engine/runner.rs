@@ -433,6 +433,63 @@ mod tests {
         assert_eq!(world.elements_of(1)[0].properties["value"], 3);
     }
 
+    /// A feature that panics fails only its own request: a clear error naming the widget and
+    /// feature, an audit entry, no state or element written, and the next request works.
+    #[test]
+    fn a_panicking_feature_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut world = World::from_loaded(store.load().unwrap());
+        let hub = Hub::new(BTreeMap::new(), None, 64);
+        let cfg = EngineConfig {
+            audit_keep: 100,
+            max_group: 64,
+            backups_keep: 2,
+        };
+        let (j, r) = job(Request::CreateWidget {
+            widget_class: "PanickyWidget".into(),
+            name: "Buggy".into(),
+            widget_parameters: Map::new(),
+            dashboard_ids: vec![],
+        });
+        process(&store, &mut world, &hub, &cfg, vec![j], Vec::new());
+        let wid = r.blocking_recv().unwrap().unwrap().id;
+        let (j1, r1) = job(execute(wid, "bump", serde_json::json!({})));
+        let (j2, r2) = job(execute(wid, "explode", serde_json::json!({})));
+        process(&store, &mut world, &hub, &cfg, vec![j1, j2], Vec::new());
+        assert!(r1.blocking_recv().unwrap().is_ok());
+        match r2.blocking_recv().unwrap() {
+            Err(EngineError::WidgetFailed {
+                widget, feature, ..
+            }) => assert_eq!(
+                (widget.as_str(), feature.as_str()),
+                ("PanickyWidget", "explode")
+            ),
+            other => panic!("expected WidgetFailed, got {other:?}"),
+        }
+        let r = store.read().unwrap();
+        assert_eq!(
+            r.widget(wid).unwrap().unwrap().state["n"],
+            1,
+            "nothing of the panic written"
+        );
+        let audit = r.audit(10).unwrap();
+        let failed = audit.iter().find(|a| !a.ok).expect("audited");
+        assert!(failed.target.ends_with(".explode"), "{}", failed.target);
+        assert!(
+            failed
+                .error
+                .as_deref()
+                .unwrap_or("")
+                .contains("PanickyWidget")
+        );
+        // The engine keeps serving.
+        let (j3, r3) = job(execute(wid, "bump", serde_json::json!({})));
+        process(&store, &mut world, &hub, &cfg, vec![j3], Vec::new());
+        assert!(r3.blocking_recv().unwrap().is_ok());
+        assert_eq!(world.elements_of(wid)[0].properties["text"], "2");
+    }
+
     #[test]
     fn the_audit_log_is_pruned() {
         let dir = tempfile::tempdir().unwrap();

@@ -71,6 +71,15 @@ impl From<EngineError> for ApiError {
             EngineError::NotFound { .. } => ApiError::not_found(e.to_string()),
             EngineError::Validation { field, message } => ApiError::validation(field, message),
             EngineError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            // A panic inside a widget is a bug on our side, not input the client can fix, so
+            // it is a 500 — with its own code `widget_failed` and a message naming the widget
+            // and feature, so the admin UI can say which widget misbehaved. Nothing of the
+            // request was written; the engine keeps serving.
+            EngineError::WidgetFailed { .. } => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "widget_failed",
+                e.to_string(),
+            ),
             EngineError::Storage(s) => s.into(),
             EngineError::Unavailable => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -170,20 +170,10 @@ fn hide_all() -> Vec<ElementChange> {
         .collect()
 }
 
-/// The picked color plus a lighter and a darker shade: one flat color looks cheap on stream.
+/// Only the picked base color: the overlay computes the shades (`confettiColors`), so the
+/// shading lives on one side only.
 fn palette(hex: &str) -> Vec<String> {
-    let rgb = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0xFF5733);
-    let (r, g, b) = ((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF);
-    let mix = |c: u32, t: u32, f: f64| (c as f64 + (t as f64 - c as f64) * f).round() as u32;
-    let shade = |t: u32, f: f64| {
-        format!(
-            "#{:02X}{:02X}{:02X}",
-            mix(r, t, f),
-            mix(g, t, f),
-            mix(b, t, f)
-        )
-    };
-    vec![format!("#{rgb:06X}"), shade(255, 0.45), shade(0, 0.3)]
+    vec![hex.to_string()]
 }
 
 #[cfg(test)]
@@ -274,7 +264,7 @@ mod tests {
     }
 
     #[test]
-    fn palette_has_three_shades() {
-        assert_eq!(palette("#FF0000"), vec!["#FF0000", "#FF7373", "#B30000"]);
+    fn palette_sends_only_the_base_color() {
+        assert_eq!(palette("#FF0000"), vec!["#FF0000"]);
     }
 }

@@ -27,7 +27,15 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).
 pub fn lookup(class: &str) -> Option<&'static dyn WidgetType> {
-    REGISTRY.iter().copied().find(|w| w.class() == class)
+    let found = REGISTRY.iter().copied().find(|w| w.class() == class);
+    #[cfg(test)]
+    let found = found.or_else(|| {
+        testing::TEST_REGISTRY
+            .iter()
+            .copied()
+            .find(|w| w.class() == class)
+    });
+    found
 }
 
 /// A widget instance's feature, with the defaults its parameters give (None when the type
@@ -135,6 +143,14 @@ pub enum FeatureError {
     },
     #[error(transparent)]
     Param(#[from] ParamError),
+    /// The widget's own code panicked: a bug in the widget, not bad input. The request
+    /// fails, nothing of it is written, and the engine keeps serving.
+    #[error("widget {class} failed in feature '{feature}': {message}")]
+    Panicked {
+        class: &'static str,
+        feature: String,
+        message: String,
+    },
 }
 
 /// One widget type. Implementations are unit structs; all methods are pure.
@@ -186,8 +202,26 @@ pub fn run_feature(
         }
     })?;
     let args = params::validate(&spec.parameters, args)?;
-    widget.check(feature, &args, ctx)?;
-    Ok(widget.execute(feature, &args, ctx))
+    // Widgets are pure functions over borrowed data, so nothing is left half-changed when
+    // one unwinds: catching the panic here is what keeps one buggy widget from taking the
+    // engine thread (and every other request) down with it.
+    let run = std::panic::AssertUnwindSafe(|| {
+        widget.check(feature, &args, ctx)?;
+        Ok(widget.execute(feature, &args, ctx))
+    });
+    std::panic::catch_unwind(run).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panicked".to_string());
+        tracing::error!(class = widget.class(), feature, %message, "widget feature panicked");
+        Err(FeatureError::Panicked {
+            class: widget.class(),
+            feature: feature.to_string(),
+            message,
+        })
+    })
 }
 
 /// Builds a JSON object (`Map`) with `serde_json::json!` syntax; keeps widget files short.
@@ -306,6 +340,53 @@ pub(crate) mod testing {
                 .iter()
                 .find(|e| e.name == name)
                 .expect("element")
+        }
+    }
+
+    /// Widgets that exist only in unit tests (never in the binary or `/api/widget-types`).
+    pub static TEST_REGISTRY: &[&dyn WidgetType] = &[&PanickyWidget];
+
+    /// A widget with a bug: `explode` panics after looking at its state; `bump` works.
+    pub struct PanickyWidget;
+
+    impl WidgetType for PanickyWidget {
+        fn class(&self) -> &'static str {
+            "PanickyWidget"
+        }
+        fn display_name(&self) -> &'static str {
+            "Panicky (test only)"
+        }
+        fn description(&self) -> &'static str {
+            "Panics in one feature, for the engine's panic test."
+        }
+        fn parameters(&self) -> Vec<ParamSpec> {
+            vec![]
+        }
+        fn elements(&self, _params: &Map) -> Vec<ElementTemplate> {
+            vec![ElementTemplate {
+                name: "label",
+                element_type: ElementType::Text,
+                properties: crate::props! { "text": "0" },
+                behavior: Map::new(),
+                visible: true,
+            }]
+        }
+        fn features(&self, _params: &Map) -> Vec<FeatureSpec> {
+            vec![
+                FeatureSpec::new("explode", "Explode", vec![]),
+                FeatureSpec::new("bump", "Bump", vec![]),
+            ]
+        }
+        fn execute(&self, feature: &str, _args: &Map, ctx: &FeatureCtx) -> Outcome {
+            let n = ctx.state.get("n").and_then(Value::as_u64).unwrap_or(0) + 1;
+            if feature == "explode" {
+                panic!("index out of range in explode (n = {n})");
+            }
+            Outcome {
+                changes: vec![set_props("label", crate::props! { "text": n.to_string() })],
+                state: Some(crate::props! { "n": n }),
+                ..Outcome::default()
+            }
         }
     }
 

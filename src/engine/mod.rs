@@ -4,11 +4,13 @@
 
 mod chat_plan;
 mod events;
+mod media_plan;
 mod plan;
 mod request;
 mod runner;
 mod world;
 
+pub use media_plan::{MediaAssign, MediaPatch};
 pub use plan::merge;
 pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;

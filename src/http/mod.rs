@@ -6,6 +6,7 @@ mod chat_api;
 pub mod error;
 mod extract;
 mod guard;
+mod media;
 mod views;
 mod ws;
 
@@ -15,6 +16,7 @@ use crate::hub::Hub;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{get, post};
 use error::ApiError;
@@ -88,6 +90,17 @@ pub fn router(app: AppState) -> Router {
                 .delete(chat_api::delete_binding),
         )
         .route("/obs/reconnect", post(api::obs_reconnect))
+        // Uploads are streamed and size-checked per file by the handler, not by the JSON limit.
+        .route(
+            "/media",
+            get(media::list).post(media::upload.layer(DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/media/{id}",
+            get(media::get_one)
+                .patch(media::update)
+                .delete(media::delete),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -99,6 +112,7 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))
+        .route("/media/{filename}", get(media::serve))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

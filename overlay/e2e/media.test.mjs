@@ -125,8 +125,11 @@ test('an uploaded PNG and WAV on the confetti widget: the overlay renders the im
   await addBackdrop(page);
   await call('PATCH', `/api/widgets/${w.id}/elements/confetti_particle`, { media: { image: sprite.id } });
   await call('PATCH', `/api/widgets/${w.id}/elements/pop_sound`, { media: { audio: tone.id } });
-  // Wait for the overlay to hold both URLs before firing.
-  await page.waitForFunction((url) => [...document.querySelectorAll('img, audio, [style]')].some((n) => (n.getAttribute('src') ?? n.getAttribute('style') ?? '').includes(url)), sprite.url);
+  // Wait for the overlay to hold both URLs, and for the browser to have requested them, before firing.
+  for (const url of [sprite.url, tone.url]) {
+    await page.waitForFunction((u) => [...document.querySelectorAll('img, audio, [style]')].some((n) => (n.getAttribute('src') ?? n.getAttribute('style') ?? '').includes(u)), url);
+  }
+  while (!fetched.has(sprite.url) || !fetched.has(tone.url)) await new Promise((r) => setTimeout(r, 20));
   const preloadedAt = { image: fetched.get(sprite.url), audio: fetched.get(tone.url) };
   const firedAt = Date.now();
   await call('POST', `/api/widgets/${w.id}/execute`, { feature: 'trigger_blast', parameters: { intensity: 'Medium' } });

@@ -6,6 +6,7 @@ pub mod config;
 pub mod engine;
 pub mod http;
 pub mod hub;
+pub mod media;
 pub mod metrics;
 pub mod model;
 pub mod server;

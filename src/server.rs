@@ -55,6 +55,11 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         Ok(path) => tracing::info!(file = %path.display(), "backed up the data file"),
         Err(e) => tracing::warn!(error = %e, "could not back up the data file"),
     }
+    // A data dir that never had media gets the default assets (generated, see media::defaults).
+    let fresh_media = loaded
+        .counters
+        .get(&crate::model::Kind::Media)
+        .is_none_or(|next| *next <= 1);
     let world = World::from_loaded(loaded);
     let hub = Arc::new(Hub::new(
         world.overlay_view(),
@@ -70,6 +75,12 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     let (chat_tx, chat_rx) = tokio::sync::watch::channel(Arc::new(ChatTable::default()));
     let (engine, engine_thread) =
         Engine::start(store.clone(), world, hub.clone(), scene_tx, chat_tx, config)?;
+
+    let media_dir = crate::media::dir(&dir);
+    crate::media::upload::sweep_partials(&media_dir);
+    if fresh_media && let Err(e) = crate::media::defaults::install(&engine, &media_dir).await {
+        tracing::warn!(error = %e, "default media assets not installed");
+    }
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -4,6 +4,7 @@
 
 mod chat_plan;
 mod events;
+mod media_plan;
 mod plan;
 mod request;
 mod runner;
@@ -11,6 +12,7 @@ mod subject;
 mod world;
 mod writes;
 
+pub use media_plan::{MediaAssign, MediaPatch};
 pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;
 pub use writes::merge;

@@ -4,7 +4,7 @@
 
 use super::world::World;
 use super::writes::{Plan, merge};
-use super::{EngineError, Request, apply_change, chat_plan};
+use super::{EngineError, Request, apply_change, chat_plan, media_plan};
 use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
@@ -182,6 +182,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
         Request::DeleteCommand { id } => chat_plan::delete_command(world, *id),
         Request::PutBinding { id, body } => chat_plan::put_binding(world, *id, body),
         Request::DeleteBinding { id } => chat_plan::delete_binding(world, *id),
+        Request::CreateMedia { media } => media_plan::create(world, media),
+        Request::UpdateMedia { id, patch } => media_plan::update(world, *id, patch),
+        Request::DeleteMedia { id, force } => media_plan::delete(world, *id, *force),
         Request::PatchElement {
             widget_id,
             name,
@@ -197,6 +200,12 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                     })?;
             let mut new = e.clone();
             if let Some(props) = &patch.properties {
+                crate::model::element_props::validate(props).map_err(|p| {
+                    EngineError::Validation {
+                        field: p.field,
+                        message: p.message,
+                    }
+                })?;
                 merge(&mut new.properties, props);
             }
             if let Some(b) = &patch.behavior {
@@ -206,7 +215,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                 new.visible = v;
             }
             if let Some(media) = &patch.media {
-                assign_media(world, &mut new, media)?;
+                media_plan::assign(world, &mut new, media)?;
             }
             Ok(Plan {
                 writes: vec![Write::Element(e.id, Some(new))],
@@ -328,7 +337,8 @@ fn create_widget(
             properties: t.properties,
             behavior: t.behavior,
             visible: t.visible,
-            media: Default::default(),
+            media: media_plan::default_media(world, class, t.name),
+            media_pools: Default::default(),
         };
         writes.push(Write::Element(eid, Some(e)));
     }
@@ -349,6 +359,18 @@ fn create_widget(
 /// Turns a widget's outcome into writes: element changes, state, parameters, follow-ups.
 fn outcome_writes(world: &World, w: &Widget, outcome: Outcome, now_ms: u64) -> Vec<Write> {
     let mut writes = change_writes(world, w.id, &outcome.changes);
+    // Elements a feature shows move their media pools to the next variation.
+    for write in writes.iter_mut() {
+        if let Write::Element(_, Some(e)) = write
+            && !e.media_pools.is_empty()
+            && outcome
+                .changes
+                .iter()
+                .any(|c| c.name == e.name && c.visible == Some(true))
+        {
+            media_plan::advance_pools(e, now_ms);
+        }
+    }
     if outcome.state.is_some() || outcome.parameters.is_some() {
         let mut new = w.clone();
         if let Some(s) = outcome.state {
@@ -398,54 +420,6 @@ fn change_writes(world: &World, widget_id: Id, changes: &[ElementChange]) -> Vec
 fn current_params(wtype: &dyn WidgetType, w: &Widget) -> Map {
     params::validate(&wtype.parameters(), &w.widget_parameters)
         .unwrap_or_else(|_| w.widget_parameters.clone())
-}
-
-fn assign_media(
-    world: &World,
-    e: &mut Element,
-    media: &BTreeMap<String, Option<Id>>,
-) -> Result<(), EngineError> {
-    let roles: Vec<String> = e
-        .properties
-        .get("media_roles")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    for (role, id) in media {
-        if !roles.iter().any(|r| r == role) {
-            return Err(EngineError::Validation {
-                field: format!("media.{role}"),
-                message: if roles.is_empty() {
-                    format!("element '{}' takes no media", e.name)
-                } else {
-                    format!(
-                        "element '{}' has no media role '{role}'; roles: {}",
-                        e.name,
-                        roles.join(", ")
-                    )
-                },
-            });
-        }
-        match id {
-            Some(mid) if !world.media.contains_key(mid) => {
-                return Err(EngineError::Validation {
-                    field: format!("media.{role}"),
-                    message: format!("media {mid} does not exist"),
-                });
-            }
-            Some(mid) => {
-                e.media.insert(role.clone(), *mid);
-            }
-            None => {
-                e.media.remove(role);
-            }
-        }
-    }
-    Ok(())
 }
 
 fn dashboard(world: &World, id: Id) -> Result<&Dashboard, EngineError> {

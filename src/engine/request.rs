@@ -69,6 +69,18 @@ pub enum Request {
         name: String,
         patch: ElementPatch,
     },
+    /// Record of an uploaded file (already in the media folder); see `media_plan`.
+    CreateMedia {
+        media: Box<crate::model::Media>,
+    },
+    UpdateMedia {
+        id: Id,
+        patch: super::media_plan::MediaPatch,
+    },
+    DeleteMedia {
+        id: Id,
+        force: bool,
+    },
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
@@ -91,8 +103,8 @@ pub struct ElementPatch {
     pub properties: Option<Map>,
     pub behavior: Option<Map>,
     pub visible: Option<bool>,
-    /// role → media id; `null` clears the role.
-    pub media: Option<BTreeMap<String, Option<Id>>>,
+    /// role → media id, list of ids or `{ids, pick}`; `null` clears the role.
+    pub media: Option<BTreeMap<String, Option<super::media_plan::MediaAssign>>>,
 }
 
 /// Distinguishes "absent" (None) from "null" (Some(None)).
@@ -124,6 +136,9 @@ impl Request {
             Request::PutBinding { id: None, .. } => "create_event_binding",
             Request::PutBinding { .. } => "update_event_binding",
             Request::DeleteBinding { .. } => "delete_event_binding",
+            Request::CreateMedia { .. } => "create_media",
+            Request::UpdateMedia { .. } => "update_media",
+            Request::DeleteMedia { .. } => "delete_media",
         }
     }
 }

@@ -346,6 +346,13 @@ fn describe(world: &World, req: &Request) -> String {
             format!("event binding {id}")
         }
         Request::PutBinding { .. } => "event binding".to_string(),
+        Request::CreateMedia { media } => format!("media \"{}\"", media.original_name),
+        Request::UpdateMedia { id, .. } | Request::DeleteMedia { id, .. } => {
+            match world.media.get(id) {
+                Some(m) => format!("media \"{}\" ({id})", m.display_name_or_original()),
+                None => format!("media {id}"),
+            }
+        }
     }
 }
 

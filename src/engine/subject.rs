@@ -83,6 +83,16 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
             binding_id: *id,
             ..AuditSubject::default()
         },
+        Request::CreateMedia { media } => AuditSubject {
+            kind: "media".into(),
+            media_id: Some(media.id),
+            ..AuditSubject::default()
+        },
+        Request::UpdateMedia { id, .. } | Request::DeleteMedia { id, .. } => AuditSubject {
+            kind: "media".into(),
+            media_id: Some(*id),
+            ..AuditSubject::default()
+        },
         Request::DeleteBinding { id } => AuditSubject {
             kind: "binding".into(),
             binding_id: Some(*id),

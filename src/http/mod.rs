@@ -9,6 +9,7 @@ mod guard;
 mod health;
 pub mod listener;
 mod request_id;
+mod media;
 mod views;
 mod ws;
 
@@ -18,6 +19,7 @@ use crate::hub::Hub;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{get, post};
 use error::ApiError;
@@ -92,6 +94,17 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/obs/reconnect", post(api::obs_reconnect))
         .route("/backups", get(api::list_backups).post(api::backup_now))
+        // Uploads are streamed and size-checked per file by the handler, not by the JSON limit.
+        .route(
+            "/media",
+            get(media::list).post(media::upload.layer(DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/media/{id}",
+            get(media::get_one)
+                .patch(media::update)
+                .delete(media::delete),
+        )
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
@@ -110,6 +123,7 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(ws::upgrade))
+        .route("/media/{filename}", get(media::serve))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -50,7 +50,7 @@ pub struct AuditEntry {
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditSubject {
-    /// widget | dashboard | command | binding | element
+    /// widget | dashboard | command | binding | element | media
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<Id>,
@@ -72,6 +72,8 @@ pub struct AuditSubject {
     pub trigger: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_id: Option<Id>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<Id>,
     /// For feature runs: whether the widget was on the live dashboard, i.e. whether the
     /// overlay showed anything (false = ran on a dashboard on standby).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,6 @@
 //! Elements: the rendered building blocks a widget owns, and their one wire/API form.
 
-use super::{Id, Map, Media, MediaRoles};
+use super::{Id, Map, Media, MediaPools, MediaRoles};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,9 @@ pub struct Element {
     pub visible: bool,
     #[serde(default)]
     pub media: MediaRoles,
+    /// Roles holding several media; their current pick is in `media`.
+    #[serde(default, skip_serializing_if = "MediaPools::is_empty")]
+    pub media_pools: MediaPools,
 }
 
 /// Media as the overlay needs it to render an element.
@@ -56,6 +59,9 @@ pub struct ElementView {
     /// Its widget is on the active dashboard.
     pub enabled: bool,
     pub media: MediaRoles,
+    /// Roles holding several media (`pick: random|sequence`); omitted when there are none.
+    #[serde(default, skip_serializing_if = "MediaPools::is_empty")]
+    pub media_pools: MediaPools,
     pub media_details: Vec<MediaDetail>,
 }
 
@@ -84,6 +90,7 @@ impl ElementView {
             visible: e.visible,
             enabled,
             media: e.media.clone(),
+            media_pools: e.media_pools.clone(),
             media_details,
         }
     }

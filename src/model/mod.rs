@@ -5,10 +5,13 @@
 mod audit;
 mod chat;
 mod element;
+pub mod element_props;
 
 pub use audit::{Actor, AuditEntry, AuditSubject};
 pub use chat::{ChatCommand, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};
+/// role → pool of media for roles holding several.
+pub type MediaPools = BTreeMap<String, MediaPool>;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,11 +62,40 @@ pub struct Media {
     pub height: Option<u32>,
     #[serde(default)]
     pub duration: Option<f64>,
+    /// "image" | "video" | "audio" (derived from the MIME type for older records).
+    #[serde(default)]
+    pub kind: String,
+    /// Shown in the library; starts as the original name without its extension.
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Animated GIF/WebP (or any video): the overlay must not treat it as a still.
+    #[serde(default)]
+    pub animated: bool,
+    /// File name of the library thumbnail (PNG, at most 256 px), in the same folder.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
+    /// Unix ms of the upload; the library lists newest first.
+    #[serde(default)]
+    pub created_ms: u64,
+    /// Set on the assets stagehand generates itself ("pop", "chime", …).
+    #[serde(default)]
+    pub default_asset: Option<String>,
 }
 
 impl Media {
     pub fn url(&self) -> String {
         format!("/media/{}", self.filename)
+    }
+
+    /// What the library shows for this file.
+    pub fn display_name_or_original(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.original_name
+        } else {
+            &self.display_name
+        }
     }
 }
 
@@ -150,6 +182,24 @@ pub fn enabled_widgets(active: Option<&Dashboard>) -> std::collections::HashSet<
 
 /// Element media assignment: role → media id.
 pub type MediaRoles = BTreeMap<String, Id>;
+
+/// A role holding several media (alert variations): the engine moves the role's current
+/// media (in [`MediaRoles`]) to the next pick each time the element is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediaPool {
+    pub ids: Vec<Id>,
+    pub pick: Pick,
+    /// Index of the current pick in `ids`.
+    #[serde(default)]
+    pub at: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pick {
+    Random,
+    Sequence,
+}
 
 /// Unix time in milliseconds.
 pub fn now_ms() -> u64 {

@@ -316,6 +316,7 @@ mod tests {
             behavior: Map::new(),
             visible: false,
             media: Default::default(),
+            media_pools: Default::default(),
         }
     }
 

@@ -285,6 +285,7 @@ pub(crate) mod testing {
                     behavior: t.behavior,
                     visible: t.visible,
                     media: Default::default(),
+                    media_pools: Default::default(),
                 })
                 .collect();
             let state = widget.initial_state(&params);

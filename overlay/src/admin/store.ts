@@ -41,7 +41,7 @@ export interface Toast {
   text: string;
 }
 
-export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' };
+export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' };
 
 function storage(): Storage | null {
   try {
@@ -117,12 +117,13 @@ function fail(prefix: string, e: unknown): void {
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#\/?/, '');
   if (h === 'commands') return { page: 'commands' };
+  if (h === 'media') return { page: 'media' };
   const m = /^d\/(\d+)/.exec(h);
   return { page: 'dashboards', dashboardId: m ? Number(m[1]) : null };
 }
 
 export function go(route: Route): void {
-  const hash = route.page === 'commands' ? '#/commands' : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
+  const hash = route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
   if (location.hash !== hash) history.replaceState(null, '', hash);
   applyRoute(route);
 }
@@ -135,6 +136,7 @@ function applyRoute(route: Route): void {
     void loadAllWidgets();
     return;
   }
+  if (route.page === 'media') return; // the Media page loads its own library
   if (state.dashboards.length && !state.dashboards.some((d) => d.id === route.dashboardId)) {
     ensureSelection(); // no (or an unknown) dashboard in the address: the live one, else the first
     return;

@@ -118,6 +118,14 @@ export interface Media {
   size: number;
   url?: string;
   kind?: string;
+  display_name?: string;
+  tags?: string[];
+  width?: number | null;
+  height?: number | null;
+  duration?: number | null;
+  animated?: boolean;
+  thumbnail_url?: string | null;
+  used_by?: { widget_id: number; widget_name: string; element: string; role: string }[];
 }
 
 export interface ObsScene {

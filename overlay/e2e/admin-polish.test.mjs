@@ -37,6 +37,8 @@ async function openAdmin(hash = '', viewport = { width: 1920, height: 1080 }) {
 /** axe-core on the whole document (an open modal dialog included): no violations. */
 async function axeClean(p, what) {
   if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
+  // Colours are checked as they end up, not mid fade-in: wait for finite animations.
+  await p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
   await painted(p);
   const violations = await p.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });

@@ -159,7 +159,7 @@ test('item 4: a trigger without ! is stored and shown as !trigger everywhere', T
 test('item 6: small truths (unknown when unreachable, visible count, no 503 noise)', T, async () => {
   const p = await openAdmin(`#/d/${ids.main}`);
   await panel(p, 'Party').waitFor();
-  assert.match(await panel(p, 'Party').getByRole('button', { name: /^Elements/ }).innerText(), /\d+\/\d+ visible/);
+  assert.match(await panel(p, 'Party').getByRole('button', { name: /^Elements/ }).textContent(), /\d+\/\d+ visible/);
   // Open the dashboard dialog with OBS off: no request that can only fail.
   await p.getByRole('button', { name: 'Dashboard settings' }).click();
   await dialog(p).getByText('OBS is not connected').waitFor();

@@ -264,7 +264,8 @@ test('invalid input shows the daemon\'s message beside the field, and nothing ex
   await colorError.waitFor(LIVE);
   const direct = await call('POST', `/api/widgets/${ids.confetti}/execute`, { feature: 'trigger_blast', parameters: { intensity: 'Low', color: 'notacolor' } }, 422);
   assert.equal(direct.error.field, 'parameters.color');
-  assert.equal((await colorError.innerText()).trim(), direct.error.message, 'the daemon\'s own words');
+  // The daemon's message, in people's words: the field's label instead of its id.
+  assert.equal((await colorError.innerText()).trim(), direct.error.message.replace("parameter 'color'", 'Color'));
   assert.equal(await blast.getByLabel('Color', { exact: true }).getAttribute('aria-invalid'), 'true');
   w = await widgetByName('Birthday Confetti');
   assert.equal(elementOf(w, 'confetti_burst').properties.trigger_id, before, 'nothing executed');
@@ -280,7 +281,7 @@ test('invalid input shows the daemon\'s message beside the field, and nothing ex
   const amountError = add.locator('[data-error-for="amount"]');
   await amountError.waitFor(LIVE);
   const direct2 = await call('POST', `/api/widgets/${goal.id}/execute`, { feature: 'add_donation', parameters: { amount: -5 } }, 422);
-  assert.equal((await amountError.innerText()).trim(), direct2.error.message);
+  assert.equal((await amountError.innerText()).trim(), direct2.error.message.replace("parameter 'amount'", 'Amount'), 'the daemon\'s words, with the label');
   assert.match(direct2.error.message, /amount/);
   assert.equal((await widgetByName('Monthly Goal')).state.current, 0, 'nothing executed');
 

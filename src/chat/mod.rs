@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod permission;
 pub mod template;
 pub mod tokenize;
+mod trigger;
 pub mod usage;
 
 pub use args::{ArgError, map_args};
@@ -21,6 +22,7 @@ pub use matcher::find_command;
 pub use permission::{ChatRoles, allowed, level};
 pub use template::{binding_matches, render, render_for};
 pub use tokenize::{MAX_TOKEN_CHARS, MAX_TOKENS, Token, tokenize};
+pub use trigger::normalize_trigger;
 pub use usage::{REPLY_LIMIT, reply_for, usage};
 
 use crate::model::{ChatCommand, Id, Map};

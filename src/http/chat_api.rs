@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::Value;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -33,6 +34,22 @@ fn command_view(app: &AppState, r: &StoreReader, command: ChatCommand) -> ApiRes
         .unwrap_or_default();
     let usage = chat::command_usage(&app.settings.chat.prefix, &command, &specs);
     Ok(CommandView { usage, command })
+}
+
+/// Stores trigger and aliases as viewers type them (`boom` → `!boom`), so the card, the usage
+/// line and the activity feed show one form. Done here because the prefix is a setting the
+/// engine does not hold; values of the wrong type are left for the engine to reject by name.
+fn normalize_names(prefix: &str, body: &mut Map) {
+    if let Some(Value::String(t)) = body.get_mut("trigger") {
+        *t = chat::normalize_trigger(prefix, t);
+    }
+    if let Some(Value::Array(aliases)) = body.get_mut("aliases") {
+        for a in aliases.iter_mut() {
+            if let Value::String(s) = a {
+                *s = chat::normalize_trigger(prefix, s);
+            }
+        }
+    }
 }
 
 fn get_view(app: &AppState, id: Id) -> ApiResult<CommandView> {
@@ -55,8 +72,9 @@ pub async fn list_commands(State(app): State<AppState>) -> ApiResult<Json<Vec<Co
 
 pub async fn create_command(
     State(app): State<AppState>,
-    JsonBody(body): JsonBody<Map>,
+    JsonBody(mut body): JsonBody<Map>,
 ) -> ApiResult<Response> {
+    normalize_names(&app.settings.chat.prefix, &mut body);
     let id = app
         .engine
         .call(Actor::Admin, Request::PutCommand { id: None, body })
@@ -74,8 +92,9 @@ pub async fn get_command(
 pub async fn update_command(
     State(app): State<AppState>,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Map>,
+    JsonBody(mut body): JsonBody<Map>,
 ) -> ApiResult<Json<CommandView>> {
+    normalize_names(&app.settings.chat.prefix, &mut body);
     app.engine
         .call(Actor::Admin, Request::PutCommand { id: Some(id), body })
         .await?;

@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 mod chat_api;
+mod chat_test;
 pub mod error;
 mod extract;
 mod guard;
@@ -76,6 +77,7 @@ pub fn router(app: AppState) -> Router {
             "/commands",
             get(chat_api::list_commands).post(chat_api::create_command),
         )
+        .route("/commands/test", post(chat_test::test_command))
         .route(
             "/commands/{id}",
             get(chat_api::get_command)

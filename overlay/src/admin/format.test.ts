@@ -6,12 +6,14 @@ import {
   cooldownText,
   describeEntry,
   moveItem,
+  normalizeTrigger,
+  prefixOf,
   parseAliases,
   parseTarget,
   relativeTime,
 } from './format';
 import { bind, bindError, comboFor, comboFromEvent, dashboardIndex, isTypingTarget, loadBindings, pruneBindings, saveBindings, unbind } from './hotkeys';
-import { adminSocketUrl, backoff } from './live';
+import { adminSocketUrl } from './live';
 import type { AuditEntry, FeatureSpec } from './types';
 
 const blast: FeatureSpec = {
@@ -44,7 +46,7 @@ describe('activity feed lines', () => {
       error: null,
     };
     const d = describeEntry(e, (id, f) => (id === 3 && f === 'trigger_blast' ? 'Trigger Confetti Blast' : null));
-    expect(d).toEqual({ verb: 'Ran', subject: 'Trigger Confetti Blast', detail: 'Party', params: [{ name: 'intensity', value: 'High', color: null }] });
+    expect(d).toMatchObject({ verb: 'Ran', subject: 'Trigger Confetti Blast', detail: 'Party', params: [{ name: 'intensity', value: 'High', color: null }], failed: false, error: null, widgetId: 3, feature: 'trigger_blast' });
     expect(describeEntry(e).subject).toBe('Trigger blast');
     expect(actorLabel(e.actor)).toBe('@ada');
     expect(describeEntry({ ...e, action: 'activate_dashboard', target: 'dashboard "Main" (1)' }).verb).toBe('Went live with');
@@ -53,10 +55,61 @@ describe('activity feed lines', () => {
     expect(describeEntry({ ...e, action: 'create_widget', target: 'DeathCounterWidget "Deaths"' })).toMatchObject({ subject: 'Deaths', detail: 'DeathCounterWidget' });
   });
 
+  it('renders from the structured subject, never the target text', () => {
+    const e: AuditEntry = {
+      id: 2,
+      at_ms: 0,
+      actor: { kind: 'admin' },
+      action: 'execute',
+      target: 'garbage that must not be read',
+      params: { amount: 5 },
+      ok: true,
+      error: null,
+      subject: { kind: 'widget', widget_id: 4, widget_name: 'Goal', widget_class: 'DonationGoalWidget', feature: 'set_goal', live: true },
+    };
+    expect(describeEntry(e, (id, f) => (id === 4 && f === 'set_goal' ? 'Set Goal' : null))).toMatchObject({ verb: 'Ran', subject: 'Set Goal', detail: 'Goal', notShown: false, widgetId: 4 });
+    expect(describeEntry({ ...e, subject: { ...e.subject!, live: false } }).notShown).toBe(true);
+    const dash = describeEntry({ ...e, action: 'activate_dashboard', params: null, subject: { kind: 'dashboard', dashboard_id: 1, dashboard_name: 'Main' } });
+    expect(dash).toMatchObject({ verb: 'Went live with', subject: 'Main', params: [] });
+    const el = describeEntry({ ...e, action: 'patch_element', subject: { kind: 'element', widget_id: 4, widget_name: 'Goal', element: 'bar' } });
+    expect(el).toMatchObject({ verb: 'Edited element', subject: 'bar', detail: 'Goal' });
+  });
+
+  it('failures read as failures, with the daemon\'s message', () => {
+    const e: AuditEntry = {
+      id: 3,
+      at_ms: 0,
+      actor: { kind: 'admin' },
+      action: 'create_command',
+      target: 'command !confetti',
+      params: null,
+      ok: false,
+      error: 'command 1 (!confetti) already uses one of these names',
+      subject: { kind: 'command', trigger: '!confetti' },
+    };
+    expect(describeEntry(e)).toMatchObject({ verb: 'Could not create chat command', subject: '!confetti', failed: true, error: 'command 1 (!confetti) already uses one of these names' });
+    const run = describeEntry({ ...e, action: 'execute', error: 'Target is required', subject: { kind: 'widget', widget_id: 2, widget_name: 'Goal', feature: 'set_goal' } });
+    expect(run).toMatchObject({ verb: 'Could not run', subject: 'Set goal', failed: true, notShown: false });
+    // Older daemons without subject: still a failure.
+    expect(describeEntry({ ...e, subject: undefined })).toMatchObject({ verb: 'Could not create chat command', subject: '!confetti', failed: true });
+    expect(describeEntry({ ...e, error: null }).error).toBe('failed without a message');
+  });
+
   it('relative times', () => {
     expect(relativeTime(1000, 2000)).toBe('just now');
     expect(relativeTime(0, 42_000)).toBe('42s ago');
     expect(relativeTime(0, 3 * 3600_000)).toBe('3h ago');
+  });
+});
+
+describe('one spelling of a trigger', () => {
+  it('adds the prefix when missing, like the daemon', () => {
+    expect(normalizeTrigger('boom')).toBe('!boom');
+    expect(normalizeTrigger(' !Boom ')).toBe('!boom');
+    expect(normalizeTrigger('')).toBe('');
+    expect(normalizeTrigger('hype', '?')).toBe('?hype');
+    expect(prefixOf({ usage: '?hype <n>' })).toBe('?');
+    expect(prefixOf({})).toBe('!');
   });
 });
 
@@ -153,9 +206,5 @@ describe('admin socket', () => {
   it('url with token when one is set', () => {
     expect(adminSocketUrl({ protocol: 'http:', host: 'h:1' }, '')).toBe('ws://h:1/ws?client_type=admin');
     expect(adminSocketUrl({ protocol: 'https:', host: 'h' }, 'a b')).toBe('wss://h/ws?client_type=admin&token=a%20b');
-  });
-  it('backs off with a cap', () => {
-    expect(backoff(0, () => 0)).toBe(125);
-    expect(backoff(30, () => 0.999)).toBeLessThanOrEqual(5000);
   });
 });

@@ -1,7 +1,7 @@
 // Pure text helpers: activity feed lines, chat command usage, relative times, list moves.
 
 import { formatNumber, summarizeParams } from './forms';
-import type { AuditEntry, ChatCommand, Dict, FeatureSpec, ParamSpec, Permission } from './types';
+import type { AuditEntry, AuditSubject, ChatCommand, Dict, FeatureSpec, ParamSpec, Permission } from './types';
 
 export function relativeTime(atMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - atMs) / 1000));
@@ -105,25 +105,100 @@ export interface FeedLine {
   subject: string;
   detail: string;
   params: { name: string; value: string; color: string | null }[];
+  /** The request was refused or failed: show it as a failure, with `error`. */
+  failed: boolean;
+  /** The daemon's message, only for failures. */
+  error: string | null;
+  /** Ran, but the overlay did not show it (its dashboard is on standby). */
+  notShown: boolean;
+  /** The widget and feature a run fired, from the structured subject (panel flash). */
+  widgetId: number | null;
+  feature: string | null;
 }
 
-/** One activity-feed line; `featureName` maps feature ids to display names when known. */
+const FAIL_TEXT: Record<string, string> = {
+  create_dashboard: 'Could not create dashboard',
+  update_dashboard: 'Could not update dashboard',
+  delete_dashboard: 'Could not delete dashboard',
+  activate_dashboard: 'Could not go live with',
+  create_widget: 'Could not add widget',
+  update_widget: 'Could not update widget',
+  delete_widget: 'Could not delete widget',
+  execute: 'Could not run',
+  patch_element: 'Could not edit element',
+  create_command: 'Could not create chat command',
+  update_command: 'Could not update chat command',
+  delete_command: 'Could not delete chat command',
+  create_event_binding: 'Could not create event binding',
+  update_event_binding: 'Could not update event binding',
+  delete_event_binding: 'Could not delete event binding',
+};
+
+function verbFor(action: string, failed: boolean): string {
+  const base = ACTION_TEXT[action] ?? humanize(action);
+  if (!failed) return base;
+  return FAIL_TEXT[action] ?? `Could not ${base.charAt(0).toLowerCase()}${base.slice(1)}`;
+}
+
+/** The subject's own words: names first, ids only when the name is unknown. */
+function fromSubject(e: AuditEntry, s: AuditSubject, featureName: (widgetId: number | null, feature: string) => string | null): Pick<FeedLine, 'subject' | 'detail'> {
+  const widget = s.widget_name ?? (s.widget_id !== undefined ? `widget ${s.widget_id}` : '');
+  if (s.feature && (e.action === 'execute' || s.kind === 'widget')) {
+    return { subject: featureName(s.widget_id ?? null, s.feature) ?? humanize(s.feature), detail: widget };
+  }
+  switch (s.kind) {
+    case 'element':
+      return { subject: s.element ?? 'element', detail: widget };
+    case 'command':
+      return { subject: s.trigger ?? (s.command_id !== undefined ? `command ${s.command_id}` : 'command'), detail: '' };
+    case 'binding':
+      return { subject: s.binding_id !== undefined ? `#${s.binding_id}` : 'binding', detail: s.feature ? `${humanize(s.feature)} · ${widget}` : widget };
+    case 'dashboard':
+      return { subject: s.dashboard_name ?? (s.dashboard_id !== undefined ? `dashboard ${s.dashboard_id}` : 'dashboard'), detail: '' };
+    case 'widget':
+      return { subject: widget || 'widget', detail: s.widget_class ?? '' };
+    default:
+      return { subject: e.target, detail: '' };
+  }
+}
+
+/**
+ * One activity-feed line. Rendered from the entry's structured `subject` when the daemon
+ * sends one; older daemons' entries fall back to reading the target text.
+ * `featureName` maps feature ids to display names when known.
+ */
 export function describeEntry(e: AuditEntry, featureName: (widgetId: number | null, feature: string) => string | null = () => null): FeedLine {
-  const t = parseTarget(e.target);
-  const verb = ACTION_TEXT[e.action] ?? e.action.replace(/_/g, ' ');
-  if (e.action === 'execute' && t.member) {
+  const failed = !e.ok;
+  const base: FeedLine = {
+    verb: verbFor(e.action, failed),
+    subject: '',
+    detail: '',
+    params: e.action === 'execute' ? summarizeParams(e.params) : [],
+    failed,
+    error: failed ? e.error || 'failed without a message' : null,
+    notShown: false,
+    widgetId: null,
+    feature: null,
+  };
+  if (e.subject && typeof e.subject === 'object') {
+    const s = e.subject;
     return {
-      verb,
-      subject: featureName(t.id, t.member) ?? humanize(t.member),
-      detail: t.name,
-      params: summarizeParams(e.params),
+      ...base,
+      ...fromSubject(e, s, featureName),
+      notShown: e.ok && e.action === 'execute' && s.live === false,
+      widgetId: s.widget_id ?? null,
+      feature: s.feature ?? null,
     };
   }
+  const t = parseTarget(e.target);
+  if (e.action === 'execute' && t.member) {
+    return { ...base, subject: featureName(t.id, t.member) ?? humanize(t.member), detail: t.name, widgetId: t.id, feature: t.member };
+  }
   if (e.action === 'patch_element' && t.member) {
-    return { verb, subject: t.member, detail: t.name, params: [] };
+    return { ...base, subject: t.member, detail: t.name };
   }
   const subject = t.name.replace(/^(command|binding|event binding)\s+/, '');
-  return { verb, subject, detail: t.widgetClass ?? '', params: [] };
+  return { ...base, subject, detail: t.widgetClass ?? '' };
 }
 
 export function humanize(id: string): string {
@@ -143,6 +218,22 @@ export const PERMISSIONS: { value: Permission; label: string }[] = [
 
 export function permissionLabel(p: Permission | string): string {
   return PERMISSIONS.find((x) => x.value === p)?.label ?? p;
+}
+
+/**
+ * A trigger as viewers type it, prefix included (the daemon's `chat::normalize_trigger`):
+ * `Boom` -> `!boom`. Commands saved by older builds may lack it; they show the same form.
+ */
+export function normalizeTrigger(name: string, prefix = '!'): string {
+  const n = name.trim().toLowerCase();
+  if (!n || !prefix) return n;
+  return n.startsWith(prefix.toLowerCase()) ? n : `${prefix}${n}`;
+}
+
+/** The chat prefix a command's usage line shows (the daemon's setting), `!` when unknown. */
+export function prefixOf(c: Pick<ChatCommand, 'usage'>): string {
+  const first = (c.usage ?? '').trim().split(/\s+/)[0] ?? '';
+  return /^[^\p{L}\p{N}]*/u.exec(first)?.[0] || '!';
 }
 
 /** Longest option list spelled out in a usage line (the daemon's rule). */

@@ -10,7 +10,10 @@ import {
   formatNumber,
   initialValue,
   initialValues,
+  listWords,
+  missingRequired,
   parseColor,
+  peopleWords,
   parseNumber,
   reconcileValues,
   stepValue,
@@ -19,7 +22,11 @@ import {
   toggleOption,
   wireValue,
 } from './forms';
+import { setColorResolver } from './colors';
 import type { ParamSpec } from './types';
+
+// Node has no CSS parser: stand in for the browser's (the browser tests use the real one).
+setColorResolver((name) => ({ red: '#FF0000', rebeccapurple: '#663399' })[name] ?? null);
 
 // The specs the daemon sends for ConfettiAlertWidget and friends (GET /api/widget-types).
 const intensity: ParamSpec = { name: 'intensity', type: 'dropdown', display_name: 'Intensity', optional: false, options: ['Low', 'Medium', 'High'] };
@@ -200,6 +207,21 @@ describe('helpers', () => {
     expect(parseColor('#GGGGGG')).toBeNull();
     expect(swatchHex('red')).toBe('#ff0000');
     expect(swatchHex('nope', '#123456')).toBe('#123456');
+    expect(parseColor('rgb(1,2,3)')).toBeNull(); // the daemon takes hex and names only
+  });
+
+  it('words daemon messages for people', () => {
+    const target: ParamSpec = { name: 'target', type: 'dropdown', display_name: 'Target', optional: false, options: ['A', 'B'] };
+    expect(peopleWords("parameter 'target' is required (one of A, B)", [target])).toBe('Target is required');
+    expect(peopleWords("parameter 'particle_count' must be from 10 to 1000 (got 5)", [particles])).toBe(`${particles.display_name} must be from 10 to 1000 (got 5)`);
+    expect(peopleWords("parameter 'no_spec' must be text, got 3", [])).toBe('No spec must be text, got 3');
+    expect(peopleWords('widget 3 not found', [target])).toBe('widget 3 not found');
+  });
+
+  it('finds required fields left empty before sending', () => {
+    expect(missingRequired([intensity, color, donor], { intensity: '', color: '', donor_name: '' }).map((s) => s.name)).toEqual(['intensity']);
+    expect(missingRequired([intensity], { intensity: 'High' })).toEqual([]);
+    expect(listWords(['A', 'B', 'C'])).toBe('A, B and C');
   });
 
   it('parses numbers strictly', () => {

@@ -6,7 +6,7 @@
 // (`field: "parameters.<name>"`) is shown beside that field. The local check only gives an
 // early hint; it never changes what is sent.
 
-import { NAMED_COLORS } from './colors';
+import { resolveCssColor } from './colors';
 import type { Dict, ParamSpec } from './types';
 
 /** What a field holds while being edited. Numbers stay text so nothing typed is lost. */
@@ -250,7 +250,10 @@ export function changedParams(
   return out;
 }
 
-/** `#abc` / `#AABBCC` / a CSS color name -> `#AABBCC`; `null` otherwise. */
+/**
+ * `#abc` / `#AABBCC` / a CSS color name -> `#AABBCC`; `null` otherwise. Hex is read here;
+ * names are the browser's own CSS parsing (colors.ts), not a second hand-kept table.
+ */
 export function parseColor(input: string): string | null {
   const s = input.trim();
   if (s.startsWith('#')) {
@@ -260,7 +263,9 @@ export function parseColor(input: string): string | null {
     if (hex.length === 3) return `#${[...hex.toUpperCase()].map((c) => c + c).join('')}`;
     return null;
   }
-  return NAMED_COLORS[s.toLowerCase()] ?? null;
+  // Only names: the daemon accepts hex and CSS names, so rgb()/hsl() stay "unknown" here too.
+  if (!/^[a-z]+$/i.test(s)) return null;
+  return resolveCssColor(s.toLowerCase());
 }
 
 /** The value for an `<input type=color>` (lowercase #rrggbb), or `fallback` when unparsable. */
@@ -313,6 +318,32 @@ export function checkField(spec: ParamSpec, value: FieldValue | undefined): stri
     default:
       return null;
   }
+}
+
+/** Required parameters (no default) that the form leaves empty. */
+export function missingRequired(specs: readonly ParamSpec[], values: FormValues): ParamSpec[] {
+  return specs.filter((s) => !s.optional && s.default === undefined && s.type !== 'checkbox' && wireValue(s, values[s.name]) === undefined);
+}
+
+/** "A, B and C" for messages. */
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/**
+ * The daemon's validator words messages for API users ("parameter 'target' is required (one
+ * of …)"); people see the field's label instead of its id: "Target is required".
+ */
+export function peopleWords(message: string, specs: readonly ParamSpec[]): string {
+  const m = /^parameter '([^']+)' (.*)$/s.exec(message.trim());
+  if (!m) return message;
+  const name = m[1] ?? '';
+  const rest = m[2] ?? '';
+  const spec = specs.find((x) => x.name === name);
+  const label = spec?.display_name || (name ? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ') : name);
+  if (/^is required\b/.test(rest)) return `${label} is required`;
+  return `${label} ${rest}`;
 }
 
 export function checkForm(specs: readonly ParamSpec[], values: FormValues): FieldErrors {

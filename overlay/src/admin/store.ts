@@ -4,19 +4,22 @@
 
 import { reactive } from 'vue';
 import { api, ApiError, errorText, getToken, setToken, setUnauthorizedHandler } from './api';
-import { STRUCTURAL_ACTIONS, moveItem } from './format';
-import { buildPayload, errorField, reconcileValues, type FieldErrors, type FormValues } from './forms';
+import { STRUCTURAL_ACTIONS, describeEntry, moveItem } from './format';
+import { buildPayload, errorField, listWords, missingRequired, peopleWords, reconcileValues, type FieldErrors, type FormValues } from './forms';
 import * as hk from './hotkeys';
 import { adminSocketUrl, LiveLink, type LinkState } from './live';
 import type {
   AuditEntry,
   ChatCommand,
   ChatLine,
+  CommandTestResult,
   Dashboard,
   DashboardDetail,
   Dict,
   Element,
+  Executed,
   FeatureSpec,
+  Permission,
   Status,
   Widget,
   WidgetType,
@@ -30,7 +33,9 @@ export interface FeatureForm {
   /** A daemon message that belongs to no single field. */
   formError: string;
   /** Last run from this page, for the button's feedback. */
-  last: { ok: boolean; at: number } | null;
+  last: { ok: boolean; at: number; standby?: boolean } | null;
+  /** The last run reached no overlay: the dashboard to offer going live with. */
+  standby: { dashboardId: number | null; dashboardName: string } | null;
   /** Spec signature the values were reconciled against. */
   sig: string;
 }
@@ -41,7 +46,7 @@ export interface Toast {
   text: string;
 }
 
-export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' };
+export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' } | { page: 'notfound'; path: string };
 
 function storage(): Storage | null {
   try {
@@ -89,6 +94,8 @@ export const state = reactive({
   helpOpen: false,
   /** Bumped when OBS's scene list may have changed (frames), so pickers ask again. */
   obsScenesRev: 0,
+  /** The overlay preview iframe is on screen (it is one of the connected overlays). */
+  previewShown: false,
   /** A dashboard being activated (request in flight). */
   goingLive: null as number | null,
 });
@@ -114,16 +121,19 @@ function fail(prefix: string, e: unknown): void {
 
 // ---------------------------------------------------------------- routing (#/d/3, #/commands)
 
+/** `#/`, `#/d/3`, `#/commands`; anything else is a page that does not exist (said so, not hidden). */
 export function parseHash(hash: string): Route {
-  const h = hash.replace(/^#\/?/, '');
+  const h = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  if (h === '') return { page: 'dashboards', dashboardId: null };
   if (h === 'commands') return { page: 'commands' };
   if (h === 'media') return { page: 'media' };
-  const m = /^d\/(\d+)/.exec(h);
-  return { page: 'dashboards', dashboardId: m ? Number(m[1]) : null };
+  const m = /^d\/(\d+)$/.exec(h);
+  if (m) return { page: 'dashboards', dashboardId: Number(m[1]) };
+  return { page: 'notfound', path: `#/${h}` };
 }
 
 export function go(route: Route): void {
-  const hash = route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
+  const hash = route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
   if (location.hash !== hash) history.replaceState(null, '', hash);
   applyRoute(route);
 }
@@ -137,6 +147,7 @@ function applyRoute(route: Route): void {
     return;
   }
   if (route.page === 'media') return; // the Media page loads its own library
+  if (route.page === 'notfound') return;
   if (state.dashboards.length && !state.dashboards.some((d) => d.id === route.dashboardId)) {
     ensureSelection(); // no (or an unknown) dashboard in the address: the live one, else the first
     return;
@@ -369,10 +380,10 @@ function onFrame(f: Dict & { type: string }): void {
       addAudit(entry);
       if (entry.ok && STRUCTURAL_ACTIONS.has(entry.action)) scheduleRefresh();
       if (entry.ok && entry.action === 'execute') {
-        const m = /\((\d+)\)\.(.+)$/.exec(entry.target);
-        if (m) {
+        const d = describeEntry(entry);
+        if (d.widgetId !== null) {
           const by = entry.actor.kind === 'chat' ? `@${entry.actor.login ?? 'chat'}` : entry.actor.kind === 'admin' ? '' : entry.actor.kind;
-          state.fired[Number(m[1])] = { at: Date.now(), by, feature: m[2] ?? '' };
+          state.fired[d.widgetId] = { at: Date.now(), by, feature: d.feature ?? '' };
         }
       }
       break;
@@ -554,6 +565,7 @@ export function formFor(widgetId: number, feature: FeatureSpec): FeatureForm {
       errors: {},
       formError: '',
       last: null,
+      standby: null,
       sig,
     };
     form = state.forms[key]!;
@@ -573,27 +585,59 @@ export function setField(widgetId: number, feature: string, name: string, value:
   form.formError = '';
 }
 
+/** Is the widget on the live dashboard (what the overlay shows)? */
+export function widgetIsLive(widgetId: number): boolean {
+  const active = state.dashboards.find((d) => d.id === state.activeId);
+  return active !== undefined && active.widget_ids.includes(widgetId);
+}
+
+/** The dashboard to go live with for a widget: the one on screen if it holds it, else its first. */
+export function standbyDashboard(widgetId: number): Dashboard | null {
+  const here = state.dashboards.find((d) => d.id === selectedId());
+  if (here && here.widget_ids.includes(widgetId)) return here;
+  return state.dashboards.find((d) => d.widget_ids.includes(widgetId)) ?? null;
+}
+
 export async function execute(widget: Widget, feature: FeatureSpec): Promise<boolean> {
   const key = formKey(widget.id, feature.name);
   const form = formFor(widget.id, feature);
   if (state.running[key]) return false;
+  const missing = missingRequired(feature.parameters, form.values);
+  if (missing.length) {
+    // Say what is missing before sending anything.
+    const errors: FieldErrors = {};
+    for (const p of missing) errors[p.name] = `${p.display_name || p.name} is required`;
+    form.errors = { ...form.errors, ...errors };
+    form.formError = `Fill in ${listWords(missing.map((p) => p.display_name || p.name))} first.`;
+    form.last = { ok: false, at: Date.now() };
+    return false;
+  }
   state.running[key] = true;
   try {
-    const res = await api<{ ok: boolean; elements: Element[] }>('POST', `/api/widgets/${widget.id}/execute`, {
+    const res = await api<Executed>('POST', `/api/widgets/${widget.id}/execute`, {
       feature: feature.name,
       parameters: buildPayload(feature.parameters, form.values),
     });
+    const live = typeof res.live === 'boolean' ? res.live : widgetIsLive(widget.id);
     form.errors = {};
     form.formError = '';
-    form.last = { ok: true, at: Date.now() };
+    form.last = { ok: true, at: Date.now(), standby: !live };
+    if (live) form.standby = null;
+    else {
+      const d = standbyDashboard(widget.id);
+      form.standby = { dashboardId: d?.id ?? null, dashboardName: d?.name ?? '' };
+    }
     for (const el of res.elements ?? []) applyElement(el, false);
     return true;
   } catch (e) {
     form.last = { ok: false, at: Date.now() };
+    form.standby = null;
     if (e instanceof ApiError && e.status !== 401) {
-      const field = errorField(e.field, 'parameters', feature.parameters.map((p) => p.name));
-      if (field) form.errors = { ...form.errors, [field]: e.message };
-      else form.formError = e.message;
+      const names = feature.parameters.map((p) => p.name);
+      const field = errorField(e.field, 'parameters', names);
+      const text = peopleWords(e.message, feature.parameters);
+      if (field) form.errors = { ...form.errors, [field]: text };
+      else form.formError = text;
     } else if (!(e instanceof ApiError)) {
       form.formError = errorText(e);
     }
@@ -601,6 +645,19 @@ export async function execute(widget: Widget, feature: FeatureSpec): Promise<boo
   } finally {
     state.running[key] = false;
   }
+}
+
+/** "Go live and run": activate the widget's dashboard, then run the feature again. */
+export async function goLiveAndRun(widget: Widget, feature: FeatureSpec): Promise<boolean> {
+  const form = formFor(widget.id, feature);
+  const id = form.standby?.dashboardId ?? standbyDashboard(widget.id)?.id ?? null;
+  if (id === null) {
+    toast('error', `${widget.name} is on no dashboard; add it to one first.`);
+    return false;
+  }
+  await activateDashboard(id);
+  if (state.activeId !== id) return false;
+  return execute(widget, feature);
 }
 
 function findWidget(id: number): Widget | undefined {
@@ -677,6 +734,11 @@ export async function setCommandEnabled(c: ChatCommand, enabled: boolean): Promi
     c.enabled = prev;
     fail('Could not change the command', e);
   }
+}
+
+/** Runs a chat line through the daemon's real chat logic; `execute` fires it for real. */
+export async function testCommand(body: { line: string; role: Permission; user?: string; execute?: boolean }): Promise<CommandTestResult> {
+  return api<CommandTestResult>('POST', '/api/commands/test', body);
 }
 
 export async function deleteCommand(id: number): Promise<void> {

@@ -81,6 +81,23 @@ export interface Status {
 
 export type ActorKind = 'admin' | 'chat' | 'event' | 'obs' | 'timer';
 
+/** What an audit entry is about, as structured fields (names and ids), never parsed from text. */
+export interface AuditSubject {
+  kind: 'widget' | 'dashboard' | 'command' | 'binding' | 'element' | 'media' | string;
+  widget_id?: number;
+  widget_name?: string;
+  widget_class?: string;
+  feature?: string;
+  dashboard_id?: number;
+  dashboard_name?: string;
+  command_id?: number;
+  trigger?: string;
+  binding_id?: number;
+  element?: string;
+  /** For runs: the widget was on the live dashboard, so the overlay showed it. */
+  live?: boolean;
+}
+
 export interface AuditEntry {
   id: number;
   at_ms: number;
@@ -90,6 +107,15 @@ export interface AuditEntry {
   params: unknown;
   ok: boolean;
   error: string | null;
+  subject?: AuditSubject;
+}
+
+/** `POST /api/widgets/{id}/execute`'s answer. */
+export interface Executed {
+  ok: boolean;
+  elements: Element[];
+  /** The widget is on the live dashboard (absent from older daemons). */
+  live?: boolean;
 }
 
 export type Permission = 'everyone' | 'subscriber' | 'vip' | 'moderator' | 'broadcaster';
@@ -142,4 +168,16 @@ export interface ChatLine {
   at_ms: number;
   /** broadcaster, moderator, vip, subscriber: the ones this viewer has. */
   roles: string[];
+}
+
+/** `POST /api/commands/test`: what a chat line would do. */
+export interface CommandTestResult {
+  outcome: 'not_a_command' | 'denied' | 'unavailable' | 'invalid' | 'cooldown' | 'run';
+  command_id: number | null;
+  trigger: string | null;
+  reply: string | null;
+  explanation: string;
+  call: { widget_id: number; widget_name: string; feature: string; feature_name: string; parameters: Dict; live: boolean } | null;
+  cooldown_s: number | null;
+  executed: boolean;
 }

@@ -29,3 +29,35 @@ export function widgetIcon(widgetClass: string): string {
   if (c.includes('alert')) return 'zap';
   return 'square';
 }
+
+/** The overlay page's address as OBS must load it (same host and port as this admin). */
+export function overlayPageUrl(loc: Pick<Location, 'origin'>): string {
+  return `${loc.origin}/overlay/`;
+}
+
+/** Copies text; falls back to a hidden textarea where the Clipboard API is not allowed (plain http on a LAN address). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through
+  }
+  const ta = document.createElement('textarea');
+  ta.value = text;
+  ta.setAttribute('readonly', '');
+  ta.style.position = 'fixed';
+  ta.style.opacity = '0';
+  document.body.appendChild(ta);
+  ta.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  ta.remove();
+  return ok;
+}

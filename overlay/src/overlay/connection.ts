@@ -21,6 +21,8 @@ export interface ConnectionHooks {
   /** Connected = socket open and a snapshot applied. */
   onConnected(connected: boolean): void;
   onSeq(seq: number): void;
+  /** Every applied frame as decoded, for clients (the admin) that read more fields than the overlay. */
+  onRaw?(raw: Record<string, unknown>): void;
 }
 
 const PING = encode({ type: 'ping' });
@@ -46,7 +48,8 @@ export class OverlayConnection {
   private connected = false;
 
   constructor(
-    private readonly url: string,
+    /** A function when the URL can change between connects (the admin's token). */
+    private readonly url: string | (() => string),
     private readonly hooks: ConnectionHooks,
   ) {}
 
@@ -54,11 +57,24 @@ export class OverlayConnection {
     if (!this.ws && this.reconnectTimer === null) this.connect();
   }
 
+  /** Drops the connection (if any) and connects again at once, e.g. with a new token. */
+  restart(): void {
+    const ws = this.ws;
+    if (ws) {
+      ws.close();
+      this.onClosed(ws);
+    }
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.attempt = 0;
+    this.connect();
+  }
+
   private connect(): void {
     this.reconnectTimer = null;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url);
+      ws = new WebSocket(typeof this.url === 'function' ? this.url() : this.url);
     } catch (e) {
       warn('cannot open WebSocket', e);
       this.scheduleReconnect();
@@ -152,6 +168,7 @@ export class OverlayConnection {
     }
     try {
       this.hooks.onFrame(frame);
+      if (this.hooks.onRaw && isDict(raw)) this.hooks.onRaw(raw);
     } catch (e) {
       warn(`applying ${frame.type} failed`, e);
     }

@@ -47,7 +47,7 @@ for (const effect of ['confetti', 'hearts', 'rain', 'fireworks', 'snow']) {
       for (let i = 3; i < d.length; i += 64) if (d[i] > 0) k++;
       return k > 40;
     }, effect, { timeout: 10_000 });
-    await page.waitForTimeout(effect === 'fireworks' ? 1400 : 900); // let the effect develop for the picture
+    await page.waitForTimeout(effect === 'fireworks' ? 1900 : 900); // let the effect develop for the picture
     await page.screenshot({ path: join(artifactsDir(), `overlay-effect-${effect}.png`) });
     client.update('hide', fx(false));
     await page.waitForFunction((n) => document.querySelector(`.element[data-name="${n}"]`).style.display === 'none', effect);

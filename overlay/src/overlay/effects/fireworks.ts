@@ -14,6 +14,8 @@ interface Spark {
 }
 
 const GRAVITY = 240;
+/** Rockets decelerate harder so they burst about a second after launch. */
+const ROCKET_GRAVITY = 900;
 
 class Fireworks implements EffectInstance {
   private readonly runner: CanvasRunner;
@@ -44,7 +46,7 @@ class Fireworks implements EffectInstance {
     const { width, height } = this.ctx;
     const x = rand(0.15, 0.85) * width;
     const peak = rand(0.18, 0.42) * height;
-    const vy = -Math.sqrt(2 * GRAVITY * (height - peak));
+    const vy = -Math.sqrt(2 * ROCKET_GRAVITY * (height - peak));
     this.sparks.push({ x, y: height, px: x, py: height, vx: rand(-40, 40), vy, age: 0, life: 9, color: '#fff4d6', rocket: true, size: 3 });
   }
 
@@ -57,7 +59,7 @@ class Fireworks implements EffectInstance {
       const a = (i / n) * Math.PI * 2 + rand(-0.05, 0.05);
       const v = speed * rand(0.55, 1);
       this.sparks.push({ x: s.x, y: s.y, px: s.x, py: s.y, vx: Math.cos(a) * v, vy: Math.sin(a) * v, age: 0,
-        life: rand(1.1, 1.7), color: i % 3 === 0 ? second : color, rocket: false, size: rand(1.8, 3) });
+        life: rand(1.1, 1.7), color: i % 3 === 0 ? second : color, rocket: false, size: rand(2.6, 4.2) });
     }
   }
 
@@ -76,7 +78,7 @@ class Fireworks implements EffectInstance {
       s.px = s.x;
       s.py = s.y;
       if (s.rocket) {
-        s.vy += GRAVITY * dt;
+        s.vy += ROCKET_GRAVITY * dt;
         s.x += s.vx * dt;
         s.y += s.vy * dt;
         if (s.vy >= -20) {

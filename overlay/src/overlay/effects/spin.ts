@@ -53,9 +53,12 @@ class Spin implements EffectInstance {
       face.append(svg('path', { d: arc(i, n, r), fill: s.color, stroke: 'rgba(16,21,34,0.55)', 'stroke-width': 1.2 }));
       if (!s.label) return;
       const mid = ((i + 0.5) / n) * 360;
+      // Radial labels: the room along the radius does not shrink with more segments.
+      const room = r * 0.68;
+      const size = Math.max(6, Math.min(15, room / Math.max(1, s.label.length * 0.62), (Math.PI * 2 * r * 0.6) / n / 1.3));
       const t = svg('text', {
-        x: 0, y: -r * 0.62, transform: `rotate(${mid})`, 'text-anchor': 'middle', 'dominant-baseline': 'middle',
-        class: 'spin-label', 'font-size': Math.max(7, Math.min(15, 150 / n + 3)),
+        x: r * 0.58, y: 0, transform: `rotate(${mid - 90})`, 'text-anchor': 'middle', 'dominant-baseline': 'central',
+        class: 'spin-label', 'font-size': Math.round(size * 10) / 10,
       });
       t.textContent = s.label; // never markup
       face.append(t);

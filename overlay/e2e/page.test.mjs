@@ -56,7 +56,7 @@ test('snapshot renders every element type with the DOM contract', async () => {
     element(6, 'clip', 'video'),
     element(7, 'clock', 'timer', { mode: 'countdown', duration_s: 90 }),
     element(8, 'burst', 'animation', { animation: 'confetti' }, { visible: false }),
-    element(9, 'paint', 'canvas', { size: { width: 320, height: 200 } }),
+    element(9, 'paint', 'canvas', { effect: 'sparkles', size: { width: 320, height: 200 } }),
     element(10, 'future', 'hologram'),
     element(11, 'off_dashboard', 'text', { text: 'hidden' }, { enabled: false }),
   ]);
@@ -81,6 +81,8 @@ test('snapshot renders every element type with the DOM contract', async () => {
   assert.equal(await page.locator(`${el('clip')} video`).count(), 0);
   assert.equal(await page.textContent(`${el('clock')} .timer-value`), '01:30');
   assert.equal(await page.locator(`${el('paint')} canvas`).getAttribute('width'), '320');
+  assert.equal(await attr(page, el('paint'), 'data-effect'), 'sparkles');
+  assert.equal(await attr(page, el('burst'), 'data-effect'), 'confetti');
   assert.equal(await attr(page, el('future'), 'data-element-type'), 'hologram');
   assert.equal(await attr(page, el('sound'), 'data-visible'), 'false');
   assert.equal(await attr(page, el('off_dashboard'), 'data-visible'), 'false', 'shown only when enabled');
@@ -112,7 +114,7 @@ test('updates are applied in place; snapshots are differential; delete removes',
   await page.waitForSelector(el('c'));
   assert.equal(await page.locator(el('a')).count(), 0, 'element missing from the snapshot is removed');
   assert.equal(await page.$eval(el('b'), (n) => n.__tag), 'b', 'existing node kept');
-  assert.equal(await page.textContent(`${el('b')} .counter-value`), '5');
+  await page.waitForFunction(() => document.querySelector('.element[data-name="b"] .counter-value').textContent === '5');
 
   client.update('delete', element(3, 'c', 'text'));
   await page.waitForFunction(() => !document.querySelector('.element[data-name="c"]'));
@@ -157,12 +159,12 @@ test('a seq gap sends {type:"resync"} and ignores frames until the next snapshot
   assert.deepEqual(resync, { type: 'resync' });
   client.send({ type: 'element_update', seq: 5, action: 'update', element: element(1, 'n', 'counter', { value: 98 }) });
   await page.waitForTimeout(200);
-  assert.equal(await page.textContent(`${el('n')} .counter-value`), '2', 'frames after a gap are not applied');
+  assert.equal(await page.getAttribute(`${el('n')} .counter-value`, 'data-value'), '2', 'frames after a gap are not applied');
   assert.equal(await attr(page, 'body', 'data-seq'), '2');
 
   client.send({ type: 'snapshot', seq: 6, active_dashboard_id: 1, elements: [element(1, 'n', 'counter', { value: 42 })] });
   await page.waitForSelector('body[data-seq="6"]');
-  assert.equal(await page.textContent(`${el('n')} .counter-value`), '42');
+  await page.waitForFunction(() => document.querySelector('.element[data-name="n"] .counter-value').textContent === '42');
   client.update('update', element(1, 'n', 'counter', { value: 43 })); // seq 7
   await page.waitForFunction(() => document.querySelector('.element[data-name="n"] .counter-value').textContent === '43');
   assert.equal(client.received.filter((m) => m.type === 'resync').length, 1, 'one resync per gap');
@@ -180,7 +182,7 @@ test('malformed frames are logged and skipped; rendering continues', async () =>
   client.send({ type: 'element_update', action: 'update', element: element(1, 'n', 'counter', { value: 'NaN', css: 5, position: 'x' }) }); // seq 4
   client.send({ type: 'element_update', action: 'update', element: element(1, 'n', 'counter', { value: 3 }) }); // seq 5
   await page.waitForSelector('body[data-seq="5"]');
-  assert.equal(await page.textContent(`${el('n')} .counter-value`), '3');
+  await page.waitForFunction(() => document.querySelector('.element[data-name="n"] .counter-value').textContent === '3');
   assert.equal(client.received.filter((m) => m.type === 'resync').length, 0, 'counted frames are no gap');
   assert.ok(page.logs.some((l) => l.includes('malformed frame')), 'malformed frame was logged');
   assert.deepEqual(page.logs.filter((l) => l.includes('pageerror')), []);

@@ -8,6 +8,10 @@ export interface View {
   readonly root: HTMLElement;
   /** Effects that cover the whole stage whatever their position. */
   readonly fullStage: boolean;
+  /** Name of the effect drawn (animation/canvas elements), for `data-effect`; null otherwise. */
+  readonly effect: string | null;
+  /** Children of a `stack` go in here; null for every other type. */
+  readonly container: HTMLElement | null;
   update(el: OverlayElement, first: boolean): void;
   /** The element became shown. */
   start(): void;
@@ -23,7 +27,15 @@ export interface View {
 
 export abstract class BaseView implements View {
   abstract readonly root: HTMLElement;
-  readonly fullStage: boolean = false;
+  get fullStage(): boolean {
+    return false;
+  }
+  get effect(): string | null {
+    return null;
+  }
+  get container(): HTMLElement | null {
+    return null;
+  }
   abstract update(el: OverlayElement, first: boolean): void;
   start(): void {}
   restart(): void {}

@@ -1,3 +1,4 @@
+import { decimalsOf, formatCounter, rollDuration, rollValue } from '../counter-roll';
 import { h, setText } from '../dom';
 import { bool, num, str } from '../props';
 import type { OverlayElement } from '../types';
@@ -9,7 +10,12 @@ const BUMP: Keyframe[] = [
   { transform: 'scale(1)', offset: 1 },
 ];
 
-/** label + prefix + value + suffix; `.counter-value` holds exactly the number. */
+/**
+ * label + prefix + value + suffix. On a change the number rolls to the new
+ * value (a few hundred ms of requestAnimationFrame, then none); `.counter-value`
+ * holds exactly the final number once the roll is over, and `data-value` on
+ * it always holds the target.
+ */
 export class CounterView extends BaseView {
   readonly root = h('div', 'content content-counter');
   private readonly label = h('span', 'counter-label');
@@ -18,8 +24,10 @@ export class CounterView extends BaseView {
   private readonly suffix = h('span', 'counter-suffix');
   private last: number | null = null;
   private bump: Animation | null = null;
+  private shownValue = 0;
+  private raf = 0;
 
-  constructor() {
+  constructor(private readonly reducedMotion = false) {
     super();
     const number = h('span', 'counter-number');
     number.append(this.prefix, this.value, this.suffix);
@@ -36,9 +44,55 @@ export class CounterView extends BaseView {
     this.root.classList.toggle('stroke', bool(p.stroke) === true);
 
     const value = num(p.value) ?? 0;
-    setText(this.value, String(value));
-    if (!first && this.last !== null && value !== this.last) this.animateBump(value > this.last);
+    this.value.dataset.value = String(value);
+    if (!first && this.last !== null && value !== this.last) {
+      this.animateBump(value > this.last);
+      this.roll(this.shownValue, value);
+    } else if (this.raf === 0) {
+      this.show(value, decimalsOf(value));
+    }
     this.last = value;
+  }
+
+  private show(v: number, decimals: number): void {
+    this.shownValue = v;
+    setText(this.value, formatCounter(v, decimals));
+  }
+
+  private roll(from: number, to: number): void {
+    this.cancelRoll();
+    const duration = rollDuration(from, to, this.reducedMotion);
+    const decimals = decimalsOf(from, to);
+    if (duration === 0) {
+      this.show(to, decimalsOf(to));
+      return;
+    }
+    let start = 0;
+    const frame = (now: number): void => {
+      if (start === 0) start = now;
+      const elapsed = now - start;
+      if (elapsed >= duration) {
+        this.raf = 0;
+        this.show(to, decimalsOf(to));
+        return;
+      }
+      this.show(rollValue(from, to, elapsed, duration), decimals);
+      this.raf = requestAnimationFrame(frame);
+    };
+    this.raf = requestAnimationFrame(frame);
+  }
+
+  private cancelRoll(): void {
+    if (this.raf !== 0) cancelAnimationFrame(this.raf);
+    this.raf = 0;
+  }
+
+  override hidden(): void {
+    // Off screen: land on the final number at once.
+    if (this.raf !== 0 && this.last !== null) {
+      this.cancelRoll();
+      this.show(this.last, decimalsOf(this.last));
+    }
   }
 
   private animateBump(up: boolean): void {
@@ -52,6 +106,7 @@ export class CounterView extends BaseView {
   }
 
   override destroy(): void {
+    this.cancelRoll();
     this.bump?.cancel();
     this.bump = null;
   }

@@ -1,3 +1,4 @@
+import { autoplayBlocked, forgetRetry, isAutoplayError } from '../autoplay';
 import { h } from '../dom';
 import { warn } from '../log';
 import { bool, clamp, mediaFor, num } from '../props';
@@ -10,7 +11,9 @@ import { BaseView } from './base';
  */
 abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
   protected media: M | null = null;
-  private shown = false;
+  protected shown = false;
+  /** `properties.autoplay` (default true): play when shown; else only on a new trigger_id. */
+  private autoplay = true;
   private name = '';
   protected abstract readonly role: 'audio' | 'video';
   protected abstract createMedia(): M;
@@ -37,16 +40,17 @@ abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
     }
     m.volume = clamp(num(el.properties.volume) ?? 1, 0, 1);
     m.loop = bool(el.properties.loop) === true;
+    this.autoplay = bool(el.properties.autoplay) !== false;
     this.configure(m, el);
     // Media assigned while already on screen: start it now.
-    if (fresh && this.shown) this.play();
+    if (fresh && this.shown && this.autoplay) this.play();
   }
 
   protected configure(_m: M, _el: OverlayElement): void {}
 
   override start(): void {
     this.shown = true;
-    this.play();
+    if (this.autoplay) this.play();
   }
 
   override restart(): void {
@@ -63,14 +67,24 @@ abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
     try {
       m.currentTime = 0;
       const p = m.play();
-      // Autoplay policy (a browser without the OBS flag) rejects here: log, keep going.
-      if (p) p.catch((e: unknown) => warn(`${this.role} "${this.name}" did not play`, e instanceof Error ? e.name : e));
+      // Autoplay policy (a normal browser tab) rejects here: show the hint, retry after a click.
+      if (p) {
+        p.catch((e: unknown) => {
+          if (isAutoplayError(e)) autoplayBlocked(this.retry);
+          else warn(`${this.role} "${this.name}" did not play`, e instanceof Error ? e.name : e);
+        });
+      }
     } catch (e) {
       warn(`${this.role} "${this.name}" did not play`, e);
     }
   }
 
+  private readonly retry = (): void => {
+    if (this.shown) this.play();
+  };
+
   protected halt(): void {
+    forgetRetry(this.retry);
     const m = this.media;
     if (!m) return;
     m.pause();
@@ -82,6 +96,7 @@ abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
   }
 
   private release(): void {
+    forgetRetry(this.retry);
     const m = this.media;
     if (!m) return;
     m.pause();
@@ -120,8 +135,21 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
     v.disablePictureInPicture = true;
     return v;
   }
+  private hideOnEnd = false;
+  /** Set by the element node: hides the element locally (the server is not told). */
+  onEnded: (() => void) | null = null;
+
   protected override configure(v: HTMLVideoElement, el: OverlayElement): void {
-    v.muted = bool(el.properties.muted) === true;
+    const p = el.properties;
+    // Autoplay with sound is allowed in OBS; `muted` is the streamer's choice.
+    v.muted = bool(p.muted) === true;
+    v.autoplay = false; // played on show, from the start
+    this.hideOnEnd = bool(p.hide_on_end) === true;
+    // A looping video never ends.
+    if (this.hideOnEnd) v.loop = false;
+    v.onended = () => {
+      if (this.hideOnEnd && this.shown) this.onEnded?.();
+    };
   }
   override hidden(): void {
     // Keeps playing through the exit fade, stops once it is off screen.

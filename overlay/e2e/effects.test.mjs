@@ -101,6 +101,12 @@ test('stack lays out children in order; canvas effects; entrance/exit/loop kinds
   const names = await page.$$eval(`${el('board')} .content-stack > .element`, (ns) =>
     ns.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((n) => n.dataset.name));
   assert.deepEqual(names, ['r_a', 'r_b', 'r_c']);
+  // Measure after the entrance (a slide) has finished; the pulse loop runs forever.
+  await page.waitForFunction((sel) => {
+    const n = document.querySelector(sel);
+    return n && n.getAnimations({ subtree: true })
+      .every((a) => a.effect?.getComputedTiming().iterations === Infinity || a.playState === 'finished');
+  }, el('r_a'));
   const first = await page.locator(el('r_a')).boundingBox();
   assert.ok(Math.abs(first.x - 80) < 30 && Math.abs(first.y - 80) < 30, 'child x/y ignored inside the stack');
   for (const [name, effect] of [['sparkle_box', 'sparkles'], ['eq', 'equalizer'], ['bubbles', 'bubbles']]) {

@@ -4,8 +4,8 @@
 //! elements start with. Pure, like `plan.rs`: the files themselves are handled by the caller.
 
 use super::EngineError;
-use super::writes::Plan;
 use super::world::World;
+use super::writes::Plan;
 use crate::media::MediaKind;
 use crate::model::{Element, ElementType, Id, Kind, Media, MediaPool, MediaRoles, Pick};
 use crate::store::Write;

@@ -9,8 +9,8 @@ mod extract;
 mod guard;
 mod health;
 pub mod listener;
-mod request_id;
 mod media;
+mod request_id;
 mod views;
 mod ws;
 

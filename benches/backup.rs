@@ -6,7 +6,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, ms, pct, post};
+use common::{Daemon, ms, pct, post, report};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -108,22 +108,8 @@ async fn main() {
         ms(pct(&times, 1.0))
     );
     let all = samples.lock().unwrap().clone();
-    let mut during: Vec<Duration> = all.iter().filter(|s| s.1).map(|s| s.0).collect();
-    let mut outside: Vec<Duration> = all.iter().filter(|s| !s.1).map(|s| s.0).collect();
-    during.sort();
-    outside.sort();
-    println!(
-        "execute during backups ({} samples): p50 {}   p99 {}   max {}",
-        during.len(),
-        ms(pct(&during, 0.5)),
-        ms(pct(&during, 0.99)),
-        ms(pct(&during, 1.0))
-    );
-    println!(
-        "execute without backups ({} samples): p50 {}   p99 {}   max {}",
-        outside.len(),
-        ms(pct(&outside, 0.5)),
-        ms(pct(&outside, 0.99)),
-        ms(pct(&outside, 1.0))
-    );
+    let during: Vec<Duration> = all.iter().filter(|s| s.1).map(|s| s.0).collect();
+    let outside: Vec<Duration> = all.iter().filter(|s| !s.1).map(|s| s.0).collect();
+    report("execute during backups", during);
+    report("execute without backups", outside);
 }

@@ -363,6 +363,21 @@ mod tests {
     use std::collections::BTreeMap;
     use tokio::sync::oneshot;
 
+    /// An empty store in a temporary directory (kept alive by the first value), its world,
+    /// a hub without clients and an engine configuration keeping `audit_keep` entries.
+    fn fixture(audit_keep: u64) -> (tempfile::TempDir, Store, World, Hub, EngineConfig) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let world = World::from_loaded(store.load().unwrap());
+        let hub = Hub::new(BTreeMap::new(), None, 64);
+        let cfg = EngineConfig {
+            audit_keep,
+            max_group: 64,
+            backups_keep: 2,
+        };
+        (dir, store, world, hub, cfg)
+    }
+
     fn job(req: Request) -> (Job, oneshot::Receiver<Answer>) {
         let (tx, rx) = oneshot::channel();
         (
@@ -388,15 +403,7 @@ mod tests {
     /// ones around it all land, each with its own reply and audit entry.
     #[test]
     fn each_command_in_a_group_is_all_or_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut world = World::from_loaded(store.load().unwrap());
-        let hub = Hub::new(BTreeMap::new(), None, 64);
-        let cfg = EngineConfig {
-            audit_keep: 100,
-            max_group: 64,
-            backups_keep: 2,
-        };
+        let (_dir, store, mut world, hub, cfg) = fixture(100);
         let create = Request::CreateWidget {
             widget_class: "DeathCounterWidget".into(),
             name: "Deaths".into(),
@@ -444,15 +451,7 @@ mod tests {
     /// feature, an audit entry, no state or element written, and the next request works.
     #[test]
     fn a_panicking_feature_fails_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut world = World::from_loaded(store.load().unwrap());
-        let hub = Hub::new(BTreeMap::new(), None, 64);
-        let cfg = EngineConfig {
-            audit_keep: 100,
-            max_group: 64,
-            backups_keep: 2,
-        };
+        let (_dir, store, mut world, hub, cfg) = fixture(100);
         let (j, r) = job(Request::CreateWidget {
             widget_class: "PanickyWidget".into(),
             name: "Buggy".into(),
@@ -499,15 +498,7 @@ mod tests {
 
     #[test]
     fn the_audit_log_is_pruned() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let mut world = World::from_loaded(store.load().unwrap());
-        let hub = Hub::new(BTreeMap::new(), None, 64);
-        let cfg = EngineConfig {
-            audit_keep: 10,
-            max_group: 64,
-            backups_keep: 2,
-        };
+        let (_dir, store, mut world, hub, cfg) = fixture(10);
         for _ in 0..25 {
             let (j, _) = job(Request::ActivateDashboard { id: 42 });
             process(&store, &mut world, &hub, &cfg, vec![j], Vec::new());

@@ -50,20 +50,12 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
             app.hub.client_count(kind) as i64,
         );
     }
-    let obs = app.obs.status();
-    Metrics::set_gauge(
-        &METRICS.connected,
-        "service",
-        "obs",
-        i64::from(obs.connected),
-    );
-    let twitch = app.twitch.status();
-    Metrics::set_gauge(
-        &METRICS.connected,
-        "service",
-        "twitch",
-        i64::from(twitch.connected),
-    );
+    for (service, connected) in [
+        ("obs", app.obs.status().connected),
+        ("twitch", app.twitch.status().connected),
+    ] {
+        Metrics::set_gauge(&METRICS.connected, "service", service, i64::from(connected));
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -352,13 +352,14 @@ pub async fn serve(
                 continue;
             }
         };
-        if registry.len() >= limits.max_connections && !registry.evict_one() {
-            registry.warn_limited(
-                "connection limit reached and every connection is busy; refusing one",
-                &limits.max_connections,
-            );
-            continue;
-        } else if registry.len() >= limits.max_connections {
+        if registry.len() >= limits.max_connections {
+            if !registry.evict_one() {
+                registry.warn_limited(
+                    "connection limit reached and every connection is busy; refusing one",
+                    &limits.max_connections,
+                );
+                continue;
+            }
             registry.warn_limited(
                 "connections are piling up; closing the longest-idle ones to make room",
                 &limits.max_connections,

@@ -307,6 +307,7 @@ impl TwitchBridge {
                 widget_id: b.widget_id,
                 feature: b.feature.clone(),
                 parameters,
+                seed: None,
             };
             let event = serde_json::to_value(kind)
                 .ok()

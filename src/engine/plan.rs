@@ -8,12 +8,14 @@ use super::{EngineError, Request, apply_change, chat_plan, media_plan};
 use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
 use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
+use crate::widgets::{ElementTemplate, FollowUpAction};
 use std::collections::{BTreeMap, HashSet};
 
 const MAX_NAME: usize = 80;
 const MAX_SCENE: usize = 256;
 
-pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineError> {
+/// `seed` is the execution's random seed (used by feature runs, recorded in the audit).
+pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan, EngineError> {
     match req {
         Request::CreateDashboard { name, obs_scene } => {
             let id = world.next_id(Kind::Dashboard);
@@ -117,9 +119,10 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
                     state: &new.state,
                     elements: &elements,
                     now_ms,
+                    seed,
                 };
-                let outcome = wtype.parameters_changed(&ctx);
-                plan.writes = outcome_writes(world, &new, outcome, now_ms);
+                let outcome = wtype.parameters_changed(&ctx).map_err(feature_error)?;
+                plan.writes = outcome_writes(world, &new, outcome, now_ms)?;
             }
             plan.writes.push(Write::Widget(*id, Some(new)));
             Ok(plan)
@@ -161,7 +164,8 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             widget_id,
             feature,
             parameters,
-        } => execute(world, *widget_id, feature, parameters, now_ms),
+            ..
+        } => execute(world, *widget_id, feature, parameters, now_ms, seed),
         Request::ChatRun {
             command_id,
             user_id,
@@ -169,7 +173,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
             feature,
             parameters,
         } => {
-            let mut plan = execute(world, *widget_id, feature, parameters, now_ms)?;
+            let mut plan = execute(world, *widget_id, feature, parameters, now_ms, seed)?;
             plan.writes.extend(chat_plan::cooldown_writes(
                 world,
                 *command_id,
@@ -227,30 +231,43 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
 }
 
 /// Runs a feature: validation by the widget's specs, then the outcome as writes.
-fn execute(
+pub fn execute(
     world: &World,
     widget_id: Id,
     feature: &str,
     parameters: &Map,
     now_ms: u64,
+    seed: u64,
 ) -> Result<Plan, EngineError> {
     let w = widget(world, widget_id)?;
     let wtype = widget_type(w)?;
     let elements = world.elements_of(widget_id);
-    let current = current_params(wtype, w);
     let ctx = FeatureCtx {
-        params: &current,
+        params: &w.widget_parameters,
         state: &w.state,
         elements: &elements,
         now_ms,
+        seed,
     };
-    let outcome = widgets::run_feature(wtype, feature, parameters, &ctx).map_err(|e| match e {
+    let outcome = wtype
+        .run(feature, parameters, &ctx)
+        .map_err(feature_error)?;
+    let effects = outcome.effects.clone();
+    Ok(Plan {
+        writes: outcome_writes(world, w, outcome, now_ms)?,
+        id: widget_id,
+        effects,
+    })
+}
+
+fn feature_error(e: FeatureError) -> EngineError {
+    match e {
         FeatureError::UnknownFeature { .. } => EngineError::Validation {
             field: "feature".into(),
             message: e.to_string(),
         },
         FeatureError::Param(p) => EngineError::param("parameters", p),
-        FeatureError::Panicked {
+        FeatureError::Failed {
             class,
             feature,
             message,
@@ -259,26 +276,53 @@ fn execute(
             feature,
             message,
         },
-    })?;
-    let effects = outcome.effects.clone();
-    Ok(Plan {
-        writes: outcome_writes(world, w, outcome, now_ms),
-        id: widget_id,
-        effects,
-    })
+    }
 }
 
-/// A due follow-up: apply its changes and forget it. A timer whose widget is gone is dropped.
-pub fn fire_timer(world: &World, key: &(Id, String)) -> Plan {
+/// A due follow-up, forgotten in the same transaction: fixed changes are applied; a feature
+/// call is planned now, against the widget as it is. A call that fails is dropped with the
+/// error (the caller records it), so a broken follow-up never fires again and again.
+pub fn fire_timer(
+    world: &World,
+    key: &(Id, String),
+    now_ms: u64,
+    seed: u64,
+) -> (Plan, Option<Result<(), EngineError>>) {
     let Some(timer) = world.timers.get(key) else {
-        return Plan::default();
+        return (Plan::default(), None);
     };
-    let mut writes = vec![Write::Timer(key.clone(), None)];
-    writes.extend(change_writes(world, timer.widget_id, &timer.changes));
-    Plan {
-        writes,
-        id: timer.widget_id,
-        effects: Vec::new(),
+    let forget = Write::Timer(key.clone(), None);
+    let Some(call) = &timer.call else {
+        let mut writes = vec![forget];
+        writes.extend(change_writes(world, timer.widget_id, &[], &timer.changes));
+        let plan = Plan {
+            writes,
+            id: timer.widget_id,
+            effects: Vec::new(),
+        };
+        return (plan, None);
+    };
+    match execute(
+        world,
+        timer.widget_id,
+        &call.feature,
+        &call.args,
+        now_ms,
+        seed,
+    ) {
+        Ok(mut plan) => {
+            // Forget first: the feature may schedule the same key again.
+            plan.writes.insert(0, forget);
+            (plan, Some(Ok(())))
+        }
+        Err(e) => {
+            let plan = Plan {
+                writes: vec![forget],
+                id: timer.widget_id,
+                effects: Vec::new(),
+            };
+            (plan, Some(Err(e)))
+        }
     }
 }
 
@@ -302,6 +346,8 @@ fn create_widget(
     })?;
     let params = params::validate(&wtype.parameters(), input)
         .map_err(|e| EngineError::param("widget_parameters", e))?;
+    let state = wtype.initial_state(&params).map_err(feature_error)?;
+    let templates = wtype.elements(&params).map_err(feature_error)?;
     let mut seen = HashSet::new();
     for d in dashboard_ids {
         if !world.dashboards.contains_key(d) {
@@ -317,11 +363,10 @@ fn create_widget(
         id,
         widget_class: class.to_string(),
         name: clean_name(name, "name")?,
-        state: wtype.initial_state(&params),
+        state,
         widget_parameters: params,
     };
     let first_element = world.next_id(Kind::Element);
-    let templates = wtype.elements(&w.widget_parameters);
     let mut writes = vec![
         Write::Counter(Kind::Widget, id + 1),
         Write::Counter(Kind::Element, first_element + templates.len() as u64),
@@ -329,18 +374,10 @@ fn create_widget(
     ];
     for (i, t) in templates.into_iter().enumerate() {
         let eid = first_element + i as u64;
-        let e = Element {
-            id: eid,
-            widget_id: id,
-            name: t.name.to_string(),
-            element_type: t.element_type,
-            properties: t.properties,
-            behavior: t.behavior,
-            visible: t.visible,
-            media: media_plan::default_media(world, class, t.name),
-            media_pools: Default::default(),
-        };
-        writes.push(Write::Element(eid, Some(e)));
+        writes.push(Write::Element(
+            eid,
+            Some(new_element(world, eid, id, class, t)),
+        ));
     }
     for d in seen {
         if let Some(dash) = world.dashboards.get(&d) {
@@ -356,11 +393,96 @@ fn create_widget(
     })
 }
 
-/// Turns a widget's outcome into writes: element changes, state, parameters, follow-ups.
-fn outcome_writes(world: &World, w: &Widget, outcome: Outcome, now_ms: u64) -> Vec<Write> {
-    let mut writes = change_writes(world, w.id, &outcome.changes);
+/// An element from a template: defaults for its media come from the widget type's assets.
+fn new_element(world: &World, id: Id, widget_id: Id, class: &str, t: ElementTemplate) -> Element {
+    Element {
+        id,
+        widget_id,
+        media: media_plan::default_media(world, class, &t.name),
+        name: t.name,
+        element_type: t.element_type,
+        properties: t.properties,
+        behavior: t.behavior,
+        visible: t.visible,
+        media_pools: Default::default(),
+    }
+}
+
+/// Turns a widget's outcome into writes: elements created and deleted, element changes,
+/// state, parameters, follow-ups. A widget that creates a name it already has (or changes
+/// one it does not have) is a bug in that widget: the request fails, nothing is written.
+fn outcome_writes(
+    world: &World,
+    w: &Widget,
+    outcome: Outcome,
+    now_ms: u64,
+) -> Result<Vec<Write>, EngineError> {
+    let bug = |message: String| EngineError::WidgetFailed {
+        widget: w.widget_class.clone(),
+        feature: "outcome".into(),
+        message,
+    };
+    let mut writes = Vec::new();
+    let mut deleted: HashSet<&str> = HashSet::new();
+    for name in &outcome.delete {
+        match world.element_by_name(w.id, name) {
+            Some(e) => {
+                deleted.insert(name);
+                writes.push(Write::Element(e.id, None));
+            }
+            None => {
+                return Err(bug(format!(
+                    "deleted element '{name}', which it does not have"
+                )));
+            }
+        }
+    }
+    let mut created = Vec::new();
+    let first = world.next_id(Kind::Element);
+    for (i, t) in outcome.create.into_iter().enumerate() {
+        let clash = (world.element_by_name(w.id, &t.name).is_some()
+            && !deleted.contains(t.name.as_str()))
+            || created.iter().any(|e: &Element| e.name == t.name);
+        if clash || t.name.trim().is_empty() || t.name.chars().count() > MAX_NAME {
+            return Err(bug(format!(
+                "created element '{}', a name it cannot have (taken or invalid)",
+                t.name
+            )));
+        }
+        created.push(new_element(
+            world,
+            first + i as u64,
+            w.id,
+            &w.widget_class,
+            t,
+        ));
+    }
+    if !created.is_empty() {
+        writes.push(Write::Counter(Kind::Element, first + created.len() as u64));
+    }
+    let changed = change_writes(world, w.id, &created, &outcome.changes);
+    let missing = outcome.changes.iter().find(|c| {
+        deleted.contains(c.name.as_str())
+            || (world.element_by_name(w.id, &c.name).is_none()
+                && !created.iter().any(|e| e.name == c.name))
+    });
+    if let Some(c) = missing {
+        return Err(bug(format!(
+            "changed element '{}', which it does not have",
+            c.name
+        )));
+    }
+    let mut element_writes: Vec<Write> = changed;
+    for e in created {
+        if !element_writes
+            .iter()
+            .any(|wr| matches!(wr, Write::Element(id, _) if *id == e.id))
+        {
+            element_writes.push(Write::Element(e.id, Some(e)));
+        }
+    }
     // Elements a feature shows move their media pools to the next variation.
-    for write in writes.iter_mut() {
+    for write in element_writes.iter_mut() {
         if let Write::Element(_, Some(e)) = write
             && !e.media_pools.is_empty()
             && outcome
@@ -371,40 +493,56 @@ fn outcome_writes(world: &World, w: &Widget, outcome: Outcome, now_ms: u64) -> V
             media_plan::advance_pools(e, now_ms);
         }
     }
+    writes.extend(element_writes);
     if outcome.state.is_some() || outcome.parameters.is_some() {
         let mut new = w.clone();
         if let Some(s) = outcome.state {
             new.state = s;
         }
         if let Some(p) = outcome.parameters {
-            new.widget_parameters.extend(p);
+            new.widget_parameters = p;
         }
         writes.push(Write::Widget(w.id, Some(new)));
     }
     for key in outcome.cancel {
-        let k = (w.id, key.to_string());
+        let k = (w.id, key);
         if world.timers.contains_key(&k) {
             writes.push(Write::Timer(k, None));
         }
     }
     for f in outcome.follow_ups {
+        let (changes, call) = match f.action {
+            FollowUpAction::Changes(c) => (c, None),
+            FollowUpAction::Call(call) => (Vec::new(), Some(call)),
+        };
         let timer = Timer {
             widget_id: w.id,
-            key: f.key.to_string(),
+            key: f.key.clone(),
             due_ms: now_ms + f.after_ms,
-            changes: f.changes,
+            changes,
+            call,
         };
-        writes.push(Write::Timer((w.id, f.key.to_string()), Some(timer)));
+        writes.push(Write::Timer((w.id, f.key), Some(timer)));
     }
-    writes
+    Ok(writes)
 }
 
-/// Element changes by name → element writes (several changes to one element are folded).
-fn change_writes(world: &World, widget_id: Id, changes: &[ElementChange]) -> Vec<Write> {
+/// Element changes by name → element writes (several changes to one element are folded);
+/// `created` are elements of this same outcome, not in the world yet.
+fn change_writes(
+    world: &World,
+    widget_id: Id,
+    created: &[Element],
+    changes: &[ElementChange],
+) -> Vec<Write> {
     let mut changed: BTreeMap<Id, Element> = BTreeMap::new();
     for c in changes {
-        let Some(e) = world.element_by_name(widget_id, &c.name) else {
-            tracing::warn!(widget_id, element = %c.name, "feature changed an element the widget does not have");
+        let found = created
+            .iter()
+            .find(|e| e.name == c.name)
+            .or_else(|| world.element_by_name(widget_id, &c.name));
+        let Some(e) = found else {
+            tracing::warn!(widget_id, element = %c.name, "a change to an element the widget does not have");
             continue;
         };
         let entry = changed.entry(e.id).or_insert_with(|| e.clone());
@@ -414,12 +552,6 @@ fn change_writes(world: &World, widget_id: Id, changes: &[ElementChange]) -> Vec
         .into_iter()
         .map(|(id, e)| Write::Element(id, Some(e)))
         .collect()
-}
-
-/// Stored parameters completed with defaults of parameters added since they were saved.
-fn current_params(wtype: &dyn WidgetType, w: &Widget) -> Map {
-    params::validate(&wtype.parameters(), &w.widget_parameters)
-        .unwrap_or_else(|_| w.widget_parameters.clone())
 }
 
 fn dashboard(world: &World, id: Id) -> Result<&Dashboard, EngineError> {

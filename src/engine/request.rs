@@ -38,6 +38,8 @@ pub enum Request {
         widget_id: Id,
         feature: String,
         parameters: Map,
+        /// Replays a run from the audit log; the engine picks a fresh seed when absent.
+        seed: Option<u64>,
     },
     /// A chat command that passed permission and cooldown checks: execute and record when it
     /// fired, in the same transaction, so cooldowns survive restarts.

@@ -11,6 +11,7 @@ use crate::hub::{Hub, HubEvent};
 use crate::metrics::{METRICS, Metrics};
 use crate::model::{Actor, AuditEntry, Id, Kind, now_ms};
 use crate::store::{Store, Write};
+use rand::{RngCore, SeedableRng, rngs::StdRng};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -60,6 +61,8 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         dashboard_id: world.active,
         scene: world.active_dashboard().and_then(|d| d.obs_scene.clone()),
     });
+    // Seeds for feature runs: unpredictable in production, recorded in every audit entry.
+    let mut seeds = StdRng::from_os_rng();
     let mut stopping = false;
     while !stopping {
         let first = match next_due(&world) {
@@ -94,7 +97,9 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
             }
         }
         out.stats.commands.fetch_add(jobs.len() as u64, Relaxed);
-        let done = process(&out.store, &mut world, &out.hub, &cfg, jobs, audits);
+        let done = process(
+            &out.store, &mut world, &out.hub, &cfg, &mut seeds, jobs, audits,
+        );
         // After this group's commit and before the next: the file holds exactly what was
         // acknowledged so far.
         for tx in backups {
@@ -151,6 +156,7 @@ fn process(
     world: &mut World,
     hub: &Hub,
     cfg: &EngineConfig,
+    seeds: &mut impl RngCore,
     jobs: Vec<Job>,
     audits: Vec<AuditEntry>,
 ) -> Done {
@@ -170,18 +176,53 @@ fn process(
         .map(|(k, _)| k.clone())
         .collect();
     for key in due {
-        let p = plan::fire_timer(world, &key);
+        let seed = seeds.next_u64();
+        // A follow-up that calls a feature is a run like any other: audited with its seed.
+        let call = world.timers.get(&key).and_then(|t| {
+            let c = t.call.as_ref()?;
+            let req = Request::Execute {
+                widget_id: t.widget_id,
+                feature: c.feature.clone(),
+                parameters: c.args.clone(),
+                seed: Some(seed),
+            };
+            Some((describe(world, &req), super::subject::of(world, &req), req))
+        });
+        let (p, called) = plan::fire_timer(world, &key, now, seed);
+        if !p.effects.is_empty() {
+            tracing::warn!(widget_id = key.0, key = %key.1, "a follow-up's OBS requests are not performed (no caller to answer)");
+        }
         group.stage(world, p.writes);
+        if let (Some((target, subject, req)), Some(result)) = (call, called) {
+            if let Err(e) = &result {
+                tracing::warn!(widget_id = key.0, key = %key.1, error = %e, "follow-up failed; dropped");
+            }
+            let entry = audit_entry(
+                world,
+                now,
+                Actor::Timer,
+                &req,
+                target,
+                subject,
+                Some(seed),
+                result.err().map(|e| e.to_string()),
+            );
+            METRICS.execution("timer", entry.ok);
+            group.stage(world, audit_writes(world, cfg, entry.clone()));
+            group.events.push(HubEvent::CommandExecuted(entry));
+        }
     }
 
     for job in jobs {
         let target = describe(world, &job.req);
         let subject = super::subject::of(world, &job.req);
-        let result = plan::plan(world, &job.req, now);
-        let (ok, error) = match &result {
-            Ok(_) => (true, None),
-            Err(e) => (false, Some(e.to_string())),
+        let is_run = matches!(job.req, Request::Execute { .. } | Request::ChatRun { .. });
+        let seed = match &job.req {
+            Request::Execute { seed: Some(s), .. } => *s,
+            _ => seeds.next_u64(),
         };
+        let result = plan::plan(world, &job.req, now, seed);
+        let error = result.as_ref().err().map(|e| e.to_string());
         let mut deferred = false;
         let reply = match result {
             Ok(p) => {
@@ -199,27 +240,19 @@ fn process(
                 Err(e)
             }
         };
-        let params = match &job.req {
-            Request::Execute { parameters, .. } | Request::ChatRun { parameters, .. } => {
-                serde_json::Value::Object(parameters.clone())
-            }
-            _ => serde_json::Value::Null,
-        };
-        let id = world.next_id(Kind::Audit);
-        let entry = AuditEntry {
-            id,
-            at_ms: now,
-            actor: job.actor,
-            action: job.req.action().into(),
+        let entry = audit_entry(
+            world,
+            now,
+            job.actor,
+            &job.req,
             target,
-            params,
-            ok,
+            subject,
+            is_run.then_some(seed),
             error,
-            subject: Some(Box::new(subject)),
-        };
-        let mut writes = vec![Write::Counter(Kind::Audit, id + 1)];
-        if id > cfg.audit_keep {
-            writes.push(Write::AuditDelete(id - cfg.audit_keep));
+        );
+        let mut writes = vec![Write::Counter(Kind::Audit, entry.id + 1)];
+        if entry.id > cfg.audit_keep {
+            writes.push(Write::AuditDelete(entry.id - cfg.audit_keep));
         }
         // With effects (OBS requests) the outcome is known only after the caller performed
         // them: the entry travels with the reply and comes back through `record_effects`.
@@ -282,6 +315,49 @@ fn process(
             Done::default()
         }
     }
+}
+
+/// The audit entry of a request (its id is the next audit id: stage its writes at once).
+#[allow(clippy::too_many_arguments)]
+fn audit_entry(
+    world: &World,
+    now: u64,
+    actor: Actor,
+    req: &Request,
+    target: String,
+    subject: crate::model::AuditSubject,
+    seed: Option<u64>,
+    error: Option<String>,
+) -> AuditEntry {
+    let params = match req {
+        Request::Execute { parameters, .. } | Request::ChatRun { parameters, .. } => {
+            serde_json::Value::Object(parameters.clone())
+        }
+        _ => serde_json::Value::Null,
+    };
+    AuditEntry {
+        id: world.next_id(Kind::Audit),
+        at_ms: now,
+        actor,
+        action: req.action().into(),
+        target,
+        params,
+        ok: error.is_none(),
+        error,
+        subject: Some(Box::new(subject)),
+        seed,
+    }
+}
+
+/// Writes of a complete audit entry: the entry, the counter, the oldest one dropped.
+fn audit_writes(world: &World, cfg: &EngineConfig, entry: AuditEntry) -> Vec<Write> {
+    let id = entry.id;
+    debug_assert_eq!(id, world.next_id(Kind::Audit));
+    let mut writes = vec![Write::Counter(Kind::Audit, id + 1), Write::Audit(entry)];
+    if id > cfg.audit_keep {
+        writes.push(Write::AuditDelete(id - cfg.audit_keep));
+    }
+    writes
 }
 
 /// The `source` label of an execution.
@@ -378,6 +454,10 @@ mod tests {
         (dir, store, world, hub, cfg)
     }
 
+    fn seeds() -> StdRng {
+        StdRng::seed_from_u64(1)
+    }
+
     fn job(req: Request) -> (Job, oneshot::Receiver<Answer>) {
         let (tx, rx) = oneshot::channel();
         (
@@ -396,6 +476,7 @@ mod tests {
             widget_id,
             feature: feature.into(),
             parameters,
+            seed: None,
         }
     }
 
@@ -427,6 +508,7 @@ mod tests {
             &mut world,
             &hub,
             &cfg,
+            &mut seeds(),
             vec![j1, j2, j3, j4],
             Vec::new(),
         );
@@ -458,11 +540,27 @@ mod tests {
             widget_parameters: Map::new(),
             dashboard_ids: vec![],
         });
-        process(&store, &mut world, &hub, &cfg, vec![j], Vec::new());
+        process(
+            &store,
+            &mut world,
+            &hub,
+            &cfg,
+            &mut seeds(),
+            vec![j],
+            Vec::new(),
+        );
         let wid = r.blocking_recv().unwrap().unwrap().id;
         let (j1, r1) = job(execute(wid, "bump", serde_json::json!({})));
         let (j2, r2) = job(execute(wid, "explode", serde_json::json!({})));
-        process(&store, &mut world, &hub, &cfg, vec![j1, j2], Vec::new());
+        process(
+            &store,
+            &mut world,
+            &hub,
+            &cfg,
+            &mut seeds(),
+            vec![j1, j2],
+            Vec::new(),
+        );
         assert!(r1.blocking_recv().unwrap().is_ok());
         match r2.blocking_recv().unwrap() {
             Err(EngineError::WidgetFailed {
@@ -491,7 +589,15 @@ mod tests {
         );
         // The engine keeps serving.
         let (j3, r3) = job(execute(wid, "bump", serde_json::json!({})));
-        process(&store, &mut world, &hub, &cfg, vec![j3], Vec::new());
+        process(
+            &store,
+            &mut world,
+            &hub,
+            &cfg,
+            &mut seeds(),
+            vec![j3],
+            Vec::new(),
+        );
         assert!(r3.blocking_recv().unwrap().is_ok());
         assert_eq!(world.elements_of(wid)[0].properties["text"], "2");
     }
@@ -501,7 +607,15 @@ mod tests {
         let (_dir, store, mut world, hub, cfg) = fixture(10);
         for _ in 0..25 {
             let (j, _) = job(Request::ActivateDashboard { id: 42 });
-            process(&store, &mut world, &hub, &cfg, vec![j], Vec::new());
+            process(
+                &store,
+                &mut world,
+                &hub,
+                &cfg,
+                &mut seeds(),
+                vec![j],
+                Vec::new(),
+            );
         }
         assert_eq!(store.read().unwrap().audit(100).unwrap().len(), 10);
     }

@@ -52,7 +52,7 @@ pub struct WidgetTypeInfo {
 
 #[derive(Serialize)]
 struct ElementInfo {
-    name: &'static str,
+    name: String,
     element_type: crate::model::ElementType,
 }
 
@@ -69,6 +69,7 @@ pub async fn widget_types() -> Json<Vec<WidgetTypeInfo>> {
                     description: w.description(),
                     elements: w
                         .elements(&defaults)
+                        .unwrap_or_default()
                         .into_iter()
                         .map(|e| ElementInfo {
                             name: e.name,
@@ -180,6 +181,10 @@ pub struct ExecuteBody {
     feature: String,
     #[serde(default)]
     parameters: Map,
+    /// Replays a run with the seed its audit entry recorded (tests, "why did it land
+    /// there"); absent → the engine picks one.
+    #[serde(default)]
+    seed: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -256,6 +261,7 @@ async fn run_execute(app: &AppState, widget_id: Id, b: ExecuteBody) -> ApiResult
         widget_id,
         feature: b.feature,
         parameters: b.parameters,
+        seed: b.seed,
     };
     let done = app.engine.call_done(Actor::Admin, req).await?;
     crate::bridge::obs::run_effects(&app.engine, &app.obs, done)

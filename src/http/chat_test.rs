@@ -238,6 +238,7 @@ pub async fn test_command(
                                     widget_id,
                                     feature,
                                     parameters,
+                                    seed: None,
                                 },
                             )
                             .await?;

@@ -45,6 +45,10 @@ pub struct AuditEntry {
     /// parsing `target`). Absent in entries written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Box<AuditSubject>>,
+    /// The random seed a feature run was given: running the same feature with the same
+    /// arguments and seed against the same state decides the same (a wheel lands alike).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.

@@ -14,6 +14,9 @@ pub enum ElementType {
     Counter,
     Animation,
     Canvas,
+    /// A layout container: elements of the same widget whose `parent` is its name are laid
+    /// out inside it by the overlay (so widgets describe lists without computing pixels).
+    Stack,
 }
 
 /// A stored element. `name` is unique within its widget and never changes.

@@ -135,6 +135,18 @@ pub struct Timer {
     /// Unix milliseconds.
     pub due_ms: u64,
     pub changes: Vec<ElementChange>,
+    /// A feature of the same widget to call when it fires (planned then, against the state
+    /// at that moment). Absent in timers stored before follow-ups could call features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<FeatureCall>,
+}
+
+/// A feature call kept for later: which feature of the widget, with which arguments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeatureCall {
+    pub feature: String,
+    #[serde(default)]
+    pub args: Map,
 }
 
 /// Id counters, one per entity kind, so ids read naturally (dashboard 1, 2, …).

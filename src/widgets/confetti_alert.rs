@@ -1,8 +1,8 @@
 //! ConfettiAlertWidget: a celebratory confetti explosion with a pop sound.
 
-use super::params::{ParamSpec, get_f64, get_str};
-use super::{ElementTemplate, FeatureCtx, FeatureSpec, FollowUp, Outcome, WidgetType, set_visible};
-use crate::model::{ElementChange, ElementType, Map};
+use super::typed::{Ctx, NoState, Out, Widget};
+use super::{ElementTemplate, set_visible};
+use crate::model::{ElementChange, ElementType};
 use crate::props;
 
 pub struct ConfettiAlertWidget;
@@ -12,155 +12,138 @@ const PARTICLE: &str = "confetti_particle";
 const SOUND: &str = "pop_sound";
 const DEFAULT_COLOR: &str = "#FF5733";
 
-impl WidgetType for ConfettiAlertWidget {
-    fn class(&self) -> &'static str {
-        "ConfettiAlertWidget"
+crate::params! {
+    pub struct Params {
+        blast_duration: f64 = slider("Blast duration (s)", 0.5, 30.0, 0.1)
+            .default(2.5)
+            .describe("How long the confetti stays on screen."),
+        particle_count: u64 = slider("Particle count", 10.0, 1000.0, 10.0)
+            .default(100)
+            .describe("Particles per burst at Medium intensity."),
+        default_color: String = color("Default color").default(DEFAULT_COLOR),
+        sound_volume: f64 = slider("Sound volume", 0.0, 1.0, 0.05)
+            .default(0.8)
+            .describe("The pop sound's volume (the element's own volume follows this)."),
     }
-    fn display_name(&self) -> &'static str {
-        "Confetti Alert"
-    }
-    fn description(&self) -> &'static str {
-        "A celebratory confetti explosion with a pop sound, in the color and intensity you pick."
-    }
+}
 
-    fn parameters(&self) -> Vec<ParamSpec> {
-        vec![
-            ParamSpec::slider("blast_duration", "Blast duration (s)", 0.5, 30.0, 0.1)
-                .default(2.5)
-                .describe("How long the confetti stays on screen."),
-            ParamSpec::slider("particle_count", "Particle count", 10.0, 1000.0, 10.0)
-                .default(100)
-                .describe("Particles per burst at Medium intensity."),
-            ParamSpec::color("default_color", "Default color").default(DEFAULT_COLOR),
-            ParamSpec::slider("sound_volume", "Sound volume", 0.0, 1.0, 0.05).default(0.8),
-        ]
-    }
+crate::choice! {
+    pub enum Intensity { Low, Medium, High }
+}
 
-    fn elements(&self, params: &Map) -> Vec<ElementTemplate> {
-        let color = get_str(params, "default_color", DEFAULT_COLOR);
+crate::features! {
+    pub enum Feature for Params as p {
+        /// Fires confetti and the pop sound for blast_duration seconds.
+        #[feature("trigger_blast", "Trigger Confetti Blast")]
+        TriggerBlast {
+            intensity: Intensity = choice::<Intensity>("Intensity"),
+            color: String = color("Color").default(p.default_color.clone()),
+        },
+        /// Clears the confetti right away.
+        #[feature("stop_confetti", "Stop Confetti")]
+        StopConfetti {},
+    }
+}
+
+impl Widget for ConfettiAlertWidget {
+    const CLASS: &'static str = "ConfettiAlertWidget";
+    const DISPLAY_NAME: &'static str = "Confetti Alert";
+    const DESCRIPTION: &'static str =
+        "A celebratory confetti explosion with a pop sound, in the color and intensity you pick.";
+    type Params = Params;
+    type State = NoState;
+    type Feature = Feature;
+
+    fn elements(p: &Params) -> Vec<ElementTemplate> {
         vec![
-            ElementTemplate {
-                name: PARTICLE,
-                element_type: ElementType::Image,
-                properties: props! {
+            ElementTemplate::new(
+                PARTICLE,
+                ElementType::Image,
+                props! {
                     "media_roles": ["image"],
                     "position": {"x": 832, "y": 412, "z_index": 11},
                     "size": {"width": 256, "height": 256},
                     "opacity": 1.0,
                     "trigger_id": 0,
                 },
-                behavior: props! {
-                    "entrance": {"type": "pop", "duration": 0.4},
-                    "exit": {"type": "fade", "duration": 0.5},
-                },
-                visible: false,
-            },
-            ElementTemplate {
-                name: SOUND,
-                element_type: ElementType::Audio,
-                properties: props! {
+            )
+            .behavior(props! {
+                "entrance": {"type": "pop", "duration": 0.4},
+                "exit": {"type": "fade", "duration": 0.5},
+            }),
+            ElementTemplate::new(
+                SOUND,
+                ElementType::Audio,
+                props! {
                     "media_roles": ["audio"],
-                    "volume": get_f64(params, "sound_volume", 0.8),
+                    "volume": p.sound_volume,
                     "trigger_id": 0,
                 },
-                behavior: Map::new(),
-                visible: false,
-            },
-            ElementTemplate {
-                name: BURST,
-                element_type: ElementType::Animation,
-                properties: props! {
+            ),
+            ElementTemplate::new(
+                BURST,
+                ElementType::Animation,
+                props! {
                     "animation": "confetti",
                     "intensity": "Medium",
-                    "particle_count": params.get("particle_count").cloned().unwrap_or(100.into()),
-                    "colors": palette(color),
-                    "duration_s": get_f64(params, "blast_duration", 2.5),
+                    "particle_count": p.particle_count,
+                    "colors": palette(&p.default_color),
+                    "duration_s": p.blast_duration,
                     "trigger_id": 0,
                     "position": {"x": 0, "y": 0, "z_index": 20},
                     "size": {"width": 1920, "height": 1080},
                 },
-                behavior: props! {
-                    "entrance": {"type": "none"},
-                    "exit": {"type": "fade", "duration": 0.6},
-                },
-                visible: false,
-            },
-        ]
-    }
-
-    fn features(&self, params: &Map) -> Vec<FeatureSpec> {
-        vec![
-            FeatureSpec::new(
-                "trigger_blast",
-                "Trigger Confetti Blast",
-                vec![
-                    ParamSpec::dropdown("intensity", "Intensity", &["Low", "Medium", "High"]),
-                    ParamSpec::color("color", "Color").default(get_str(
-                        params,
-                        "default_color",
-                        DEFAULT_COLOR,
-                    )),
-                ],
             )
-            .describe("Fires confetti and the pop sound for blast_duration seconds."),
-            FeatureSpec::new("stop_confetti", "Stop Confetti", vec![])
-                .describe("Clears the confetti right away."),
+            .behavior(props! {
+                "entrance": {"type": "none"},
+                "exit": {"type": "fade", "duration": 0.6},
+            }),
         ]
     }
 
-    fn execute(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Outcome {
+    fn run(feature: Feature, ctx: &Ctx<Self>) -> Out<Self> {
         match feature {
-            "trigger_blast" => trigger_blast(args, ctx),
-            _ => stop_confetti(),
+            Feature::TriggerBlast { intensity, color } => trigger_blast(intensity, &color, ctx),
+            Feature::StopConfetti {} => Out::changes(hide_all()).cancel("end_blast"),
         }
     }
+
+    fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
+        Out::changes(vec![super::set_props(
+            SOUND,
+            props! { "volume": ctx.params.sound_volume },
+        )])
+    }
 }
 
-fn trigger_blast(args: &Map, ctx: &FeatureCtx) -> Outcome {
+fn trigger_blast(
+    intensity: Intensity,
+    color: &str,
+    ctx: &Ctx<ConfettiAlertWidget>,
+) -> Out<ConfettiAlertWidget> {
     let p = ctx.params;
-    let duration_s = get_f64(p, "blast_duration", 2.5);
-    let color = get_str(args, "color", DEFAULT_COLOR);
-    let burst = ElementChange {
-        name: BURST.into(),
-        visible: Some(true),
-        properties: props! {
-            "intensity": get_str(args, "intensity", "Medium"),
-            "particle_count": p.get("particle_count").cloned().unwrap_or(100.into()),
-            "colors": palette(color),
-            "duration_s": duration_s,
-            "trigger_id": ctx.next_trigger(BURST),
-        },
+    let show = |name: &str, mut properties: crate::model::Map| {
+        properties.insert("trigger_id".into(), ctx.next_trigger(name).into());
+        ElementChange {
+            name: name.into(),
+            visible: Some(true),
+            properties,
+        }
     };
-    let particle = ElementChange {
-        name: PARTICLE.into(),
-        visible: Some(true),
-        properties: props! { "trigger_id": ctx.next_trigger(PARTICLE) },
-    };
-    let sound = ElementChange {
-        name: SOUND.into(),
-        visible: Some(true),
-        properties: props! {
-            "volume": get_f64(p, "sound_volume", 0.8),
-            "trigger_id": ctx.next_trigger(SOUND),
-        },
-    };
-    Outcome {
-        changes: vec![burst, particle, sound],
-        follow_ups: vec![FollowUp {
-            key: "end_blast",
-            after_ms: (duration_s * 1000.0) as u64,
-            changes: hide_all(),
-        }],
-        ..Outcome::default()
-    }
-}
-
-fn stop_confetti() -> Outcome {
-    Outcome {
-        changes: hide_all(),
-        cancel: vec!["end_blast"],
-        ..Outcome::default()
-    }
+    let changes = vec![
+        show(
+            BURST,
+            props! {
+                "intensity": intensity.as_str(),
+                "particle_count": p.particle_count,
+                "colors": palette(color),
+                "duration_s": p.blast_duration,
+            },
+        ),
+        show(PARTICLE, props! {}),
+        show(SOUND, props! { "volume": p.sound_volume }),
+    ];
+    Out::changes(changes).change_after("end_blast", (p.blast_duration * 1000.0) as u64, hide_all())
 }
 
 fn hide_all() -> Vec<ElementChange> {
@@ -204,12 +187,10 @@ mod tests {
         assert!(h.el(SOUND).visible && h.el(PARTICLE).visible);
         assert_eq!(out.follow_ups.len(), 1);
         assert_eq!(out.follow_ups[0].after_ms, 3000);
-        assert!(
-            out.follow_ups[0]
-                .changes
-                .iter()
-                .all(|c| c.visible == Some(false))
-        );
+        assert!(matches!(
+            &out.follow_ups[0].action,
+            crate::widgets::FollowUpAction::Changes(c) if c.iter().all(|c| c.visible == Some(false))
+        ));
 
         h.run("trigger_blast", json!({"intensity": "Low"})).unwrap();
         assert_eq!(

@@ -1,10 +1,9 @@
 //! DonationGoalWidget: a progress bar towards a goal, with the total and the latest donor.
 
-use super::params::{ParamSpec, get_f64, get_str, num_value};
-use super::{
-    ElementTemplate, FeatureCtx, FeatureSpec, FollowUp, Outcome, WidgetType, set_props, set_visible,
-};
-use crate::model::{ElementChange, ElementType, Map};
+use super::params::num_value;
+use super::typed::{Ctx, Out, Widget};
+use super::{ElementTemplate, set_props, set_visible};
+use crate::model::{ElementChange, ElementType};
 use crate::props;
 
 pub struct DonationGoalWidget;
@@ -14,65 +13,85 @@ const GOAL: &str = "goal_text";
 const AMOUNT: &str = "current_amount_text";
 const DONOR: &str = "donor_name_text";
 
-impl WidgetType for DonationGoalWidget {
-    fn class(&self) -> &'static str {
-        "DonationGoalWidget"
+crate::params! {
+    pub struct Params {
+        goal_title: String = text("Goal title", 60).default("Donation Goal"),
+        goal_amount: f64 = number("Goal amount", 1.0, 1e9).default(500),
+        currency_symbol: String = text("Currency symbol", 3).default("$"),
+        bar_color: String = color("Bar color").default("#4CAF50"),
+        donor_display_s: f64 = slider("Show donor for (s)", 1.0, 60.0, 1.0).default(8),
     }
-    fn display_name(&self) -> &'static str {
-        "Donation Goal"
-    }
-    fn description(&self) -> &'static str {
-        "A progress bar towards a donation goal, with the running total and a thank-you for the latest donor."
-    }
+}
 
-    fn parameters(&self) -> Vec<ParamSpec> {
-        vec![
-            ParamSpec::text("goal_title", "Goal title", 60).default("Donation Goal"),
-            ParamSpec::number("goal_amount", "Goal amount", 1.0, 1e9).default(500),
-            ParamSpec::text("currency_symbol", "Currency symbol", 3).default("$"),
-            ParamSpec::color("bar_color", "Bar color").default("#4CAF50"),
-            ParamSpec::slider("donor_display_s", "Show donor for (s)", 1.0, 60.0, 1.0).default(8),
-        ]
+crate::features! {
+    pub enum Feature for Params as _p {
+        #[feature("add_donation", "Add Donation")]
+        AddDonation {
+            amount: f64 = number("Amount", 0.01, 1_000_000.0).step(0.01),
+            donor_name: Option<String> = text("Donor name", 40).optional(),
+        },
+        #[feature("set_goal", "Set Goal")]
+        SetGoal { target: f64 = number("Target", 1.0, 1e9) },
+        /// Back to zero; clears the donor.
+        #[feature("reset_goal", "Reset Goal")]
+        ResetGoal {},
     }
+}
 
-    fn elements(&self, params: &Map) -> Vec<ElementTemplate> {
-        let text = |name, y: u32, size: u32, visible| ElementTemplate {
-            name,
-            element_type: ElementType::Text,
-            properties: props! {
-                "text": "",
-                "font_size": size,
-                "color": "#FFFFFF",
-                "align": "center",
-                "stroke": true,
-                "position": {"x": 560, "y": y, "z_index": 6},
-                "size": {"width": 800},
-            },
-            behavior: props! {
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct State {
+    current: f64,
+}
+
+impl Widget for DonationGoalWidget {
+    const CLASS: &'static str = "DonationGoalWidget";
+    const DISPLAY_NAME: &'static str = "Donation Goal";
+    const DESCRIPTION: &'static str = "A progress bar towards a donation goal, with the running total and a thank-you for the latest donor.";
+    type Params = Params;
+    type State = State;
+    type Feature = Feature;
+
+    fn elements(p: &Params) -> Vec<ElementTemplate> {
+        let text = |name, y: u32, size: u32, visible| {
+            ElementTemplate::new(
+                name,
+                ElementType::Text,
+                props! {
+                    "text": "",
+                    "font_size": size,
+                    "color": "#FFFFFF",
+                    "align": "center",
+                    "stroke": true,
+                    "position": {"x": 560, "y": y, "z_index": 6},
+                    "size": {"width": 800},
+                },
+            )
+            .behavior(props! {
                 "entrance": {"type": "slide", "duration": 0.4},
                 "exit": {"type": "fade", "duration": 0.4},
-            },
-            visible,
+            })
+            .visible(visible)
         };
         let mut els = vec![
             text(GOAL, 872, 30, true),
-            ElementTemplate {
-                name: BAR,
-                element_type: ElementType::Image,
-                properties: props! {
+            ElementTemplate::new(
+                BAR,
+                ElementType::Image,
+                props! {
                     "media_roles": ["image"],
                     "progress": {},
                     "position": {"x": 560, "y": 920, "z_index": 5},
                     "size": {"width": 800, "height": 44},
                 },
-                behavior: props! { "entrance": {"type": "fade", "duration": 0.4} },
-                visible: true,
-            },
+            )
+            .behavior(props! { "entrance": {"type": "fade", "duration": 0.4} })
+            .visible(true),
             text(AMOUNT, 926, 24, true),
             text(DONOR, 978, 28, false),
         ];
         // Fill in the texts and the bar from the initial (zero) state.
-        let view = render(params, 0.0);
+        let view = render(p, 0.0);
         for e in &mut els {
             if let Some(c) = view.iter().find(|c| c.name == e.name) {
                 e.properties.extend(c.properties.clone());
@@ -81,111 +100,74 @@ impl WidgetType for DonationGoalWidget {
         els
     }
 
-    fn features(&self, _params: &Map) -> Vec<FeatureSpec> {
-        vec![
-            FeatureSpec::new(
-                "add_donation",
-                "Add Donation",
-                vec![
-                    ParamSpec::number("amount", "Amount", 0.01, 1_000_000.0).step(0.01),
-                    ParamSpec::text("donor_name", "Donor name", 40).optional(),
-                ],
-            ),
-            FeatureSpec::new(
-                "set_goal",
-                "Set Goal",
-                vec![ParamSpec::number("target", "Target", 1.0, 1e9)],
-            ),
-            FeatureSpec::new("reset_goal", "Reset Goal", vec![])
-                .describe("Back to zero; clears the donor."),
-        ]
-    }
-
-    fn initial_state(&self, _params: &Map) -> Map {
-        props! { "current": 0 }
-    }
-
-    fn execute(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Outcome {
-        let current = get_f64(ctx.state, "current", 0.0);
+    fn run(feature: Feature, ctx: &Ctx<Self>) -> Out<Self> {
+        let current = ctx.state.current;
         match feature {
-            "add_donation" => {
-                let amount = get_f64(args, "amount", 0.0);
+            Feature::AddDonation { amount, donor_name } => {
                 let total = ((current + amount) * 100.0).round() / 100.0;
-                let mut out = Outcome {
-                    changes: render(ctx.params, total),
-                    state: Some(props! { "current": num_value(total) }),
-                    ..Outcome::default()
-                };
-                let donor = get_str(args, "donor_name", "").trim();
-                if !donor.is_empty() {
-                    let symbol = get_str(ctx.params, "currency_symbol", "$");
-                    out.changes.push(ElementChange {
-                        name: DONOR.into(),
-                        visible: Some(true),
-                        properties: props! {
-                            "text": format!("Thank you, {donor}! ({})", money(symbol, amount)),
-                        },
-                    });
-                    out.follow_ups.push(FollowUp {
-                        key: "hide_donor",
-                        after_ms: (get_f64(ctx.params, "donor_display_s", 8.0) * 1000.0) as u64,
-                        changes: vec![set_visible(DONOR, false)],
-                    });
+                let out = Out::changes(render(ctx.params, total)).state(State { current: total });
+                match donor_name.as_deref().map(str::trim) {
+                    Some(donor) if !donor.is_empty() => {
+                        let symbol = &ctx.params.currency_symbol;
+                        let mut out = out.change_after(
+                            "hide_donor",
+                            (ctx.params.donor_display_s * 1000.0) as u64,
+                            vec![set_visible(DONOR, false)],
+                        );
+                        out.changes.push(ElementChange {
+                            name: DONOR.into(),
+                            visible: Some(true),
+                            properties: props! {
+                                "text": format!("Thank you, {donor}! ({})", money(symbol, amount)),
+                            },
+                        });
+                        out
+                    }
+                    _ => out,
                 }
+            }
+            Feature::SetGoal { target } => {
+                let params = Params {
+                    goal_amount: target,
+                    ..ctx.params.clone()
+                };
+                let mut out = Out::changes(render(&params, current));
+                out.parameters = Some(params);
                 out
             }
-            "set_goal" => {
-                let target = get_f64(args, "target", 500.0);
-                let mut params = ctx.params.clone();
-                params.insert("goal_amount".into(), num_value(target));
-                Outcome {
-                    changes: render(&params, current),
-                    parameters: Some(props! { "goal_amount": num_value(target) }),
-                    ..Outcome::default()
-                }
-            }
-            _ => {
+            Feature::ResetGoal {} => {
                 let mut changes = render(ctx.params, 0.0);
                 changes.push(ElementChange {
                     name: DONOR.into(),
                     visible: Some(false),
                     properties: props! { "text": "" },
                 });
-                Outcome {
-                    changes,
-                    state: Some(props! { "current": 0 }),
-                    cancel: vec!["hide_donor"],
-                    ..Outcome::default()
-                }
+                Out::changes(changes)
+                    .state(State::default())
+                    .cancel("hide_donor")
             }
         }
     }
 
-    fn parameters_changed(&self, ctx: &FeatureCtx) -> Outcome {
-        Outcome {
-            changes: render(ctx.params, get_f64(ctx.state, "current", 0.0)),
-            ..Outcome::default()
-        }
+    fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
+        Out::changes(render(ctx.params, ctx.state.current))
     }
 }
 
 /// The bar and texts for a total: one function so every feature draws the same way.
-fn render(params: &Map, total: f64) -> Vec<ElementChange> {
-    let goal = get_f64(params, "goal_amount", 500.0).max(1.0);
-    let symbol = get_str(params, "currency_symbol", "$");
+fn render(p: &Params, total: f64) -> Vec<ElementChange> {
+    let goal = p.goal_amount.max(1.0);
+    let symbol = &p.currency_symbol;
     let percent = ((total / goal * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0;
     let label = format!("{} / {}", money(symbol, total), money(symbol, goal));
     vec![
-        set_props(
-            GOAL,
-            props! { "text": get_str(params, "goal_title", "Donation Goal") },
-        ),
+        set_props(GOAL, props! { "text": p.goal_title }),
         set_props(
             BAR,
             props! {
                 "progress": {
                     "percent": num_value(percent),
-                    "color": get_str(params, "bar_color", "#4CAF50"),
+                    "color": p.bar_color,
                     "track_color": "rgba(12, 12, 20, 0.6)",
                 },
                 "goal_reached": total >= goal,

@@ -2,70 +2,64 @@
 //! scene, show or hide a source such as a camera). The widget stays pure: it returns effects
 //! that the caller performs after the commit, and OBS's answer reaches that caller.
 
-use super::params::{ParamSpec, get_str};
-use super::{ElementTemplate, FeatureCtx, FeatureSpec, Outcome, WidgetType};
-use crate::model::{Effect, Map};
+use super::ElementTemplate;
+use super::typed::{Ctx, NoParams, NoState, Out, Widget};
+use crate::model::Effect;
 
 pub struct ObsSceneWidget;
 
-impl WidgetType for ObsSceneWidget {
-    fn class(&self) -> &'static str {
-        "ObsSceneWidget"
-    }
-    fn display_name(&self) -> &'static str {
-        "OBS Scenes & Sources"
-    }
-    fn description(&self) -> &'static str {
-        "Switch the OBS scene or show/hide a source (camera, BRB image) from a button, a chat command or an event."
-    }
+crate::choice! {
+    pub enum SourceAction { Toggle, Show, Hide }
+}
 
-    fn parameters(&self) -> Vec<ParamSpec> {
+crate::features! {
+    pub enum Feature for NoParams as _p {
+        /// Switches OBS's program scene; a dashboard bound to it activates too.
+        #[feature("switch_scene", "Switch Scene")]
+        SwitchScene { scene: String = text("Scene", 256) },
+        #[feature("toggle_source", "Show/Hide Source")]
+        ToggleSource {
+            scene: String = text("Scene", 256),
+            source: String = text("Source", 256),
+            visible: SourceAction = choice::<SourceAction>("Action").default("Toggle"),
+        },
+    }
+}
+
+impl Widget for ObsSceneWidget {
+    const CLASS: &'static str = "ObsSceneWidget";
+    const DISPLAY_NAME: &'static str = "OBS Scenes & Sources";
+    const DESCRIPTION: &'static str = "Switch the OBS scene or show/hide a source (camera, BRB image) from a button, a chat command or an event.";
+    type Params = NoParams;
+    type State = NoState;
+    type Feature = Feature;
+
+    fn elements(_: &NoParams) -> Vec<ElementTemplate> {
         vec![]
     }
 
-    fn elements(&self, _params: &Map) -> Vec<ElementTemplate> {
-        vec![]
-    }
-
-    fn features(&self, _params: &Map) -> Vec<FeatureSpec> {
-        vec![
-            FeatureSpec::new(
-                "switch_scene",
-                "Switch Scene",
-                vec![ParamSpec::text("scene", "Scene", 256)],
-            )
-            .describe("Switches OBS's program scene; a dashboard bound to it activates too."),
-            FeatureSpec::new(
-                "toggle_source",
-                "Show/Hide Source",
-                vec![
-                    ParamSpec::text("scene", "Scene", 256),
-                    ParamSpec::text("source", "Source", 256),
-                    ParamSpec::dropdown("visible", "Action", &["Toggle", "Show", "Hide"])
-                        .default("Toggle"),
-                ],
-            ),
-        ]
-    }
-
-    fn execute(&self, feature: &str, args: &Map, _ctx: &FeatureCtx) -> Outcome {
-        let scene = get_str(args, "scene", "").trim().to_string();
+    fn run(feature: Feature, _ctx: &Ctx<Self>) -> Out<Self> {
         let effect = match feature {
-            "switch_scene" => Effect::ObsSwitchScene { scene },
-            _ => Effect::ObsSetSourceVisible {
+            Feature::SwitchScene { scene } => Effect::ObsSwitchScene {
+                scene: scene.trim().to_string(),
+            },
+            Feature::ToggleSource {
                 scene,
-                source: get_str(args, "source", "").trim().to_string(),
-                visible: match get_str(args, "visible", "Toggle") {
-                    "Show" => Some(true),
-                    "Hide" => Some(false),
-                    _ => None,
+                source,
+                visible,
+            } => Effect::ObsSetSourceVisible {
+                scene: scene.trim().to_string(),
+                source: source.trim().to_string(),
+                visible: match visible {
+                    SourceAction::Toggle => None,
+                    SourceAction::Show => Some(true),
+                    SourceAction::Hide => Some(false),
                 },
             },
         };
-        Outcome {
-            effects: vec![effect],
-            ..Outcome::default()
-        }
+        let mut out = Out::none();
+        out.effects.push(effect);
+        out
     }
 }
 

@@ -2,6 +2,7 @@
 //! (REST, chat, widget parameters), so errors always name the parameter and what is allowed.
 
 use super::color;
+use super::typed::Choice;
 use crate::model::Map;
 use serde::Serialize;
 use serde_json::Value;
@@ -73,6 +74,14 @@ impl ParamSpec {
             options: Some(options.to_vec()),
             ..Self::new(name, display, ParamType::Multiselect)
         }
+    }
+    /// A dropdown over a [`Choice`] enum's variants (the options come from the type).
+    pub fn choice<T: Choice>(name: &'static str, display: &'static str) -> Self {
+        Self::dropdown(name, display, T::OPTIONS)
+    }
+    /// A multiselect over a [`Choice`] enum's variants.
+    pub fn choices<T: Choice>(name: &'static str, display: &'static str) -> Self {
+        Self::multiselect(name, display, T::OPTIONS)
     }
     pub fn checkbox(name: &'static str, display: &'static str) -> Self {
         Self::new(name, display, ParamType::Checkbox)

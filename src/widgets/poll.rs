@@ -7,28 +7,21 @@
 //! counted twice. Votes for unknown options, on a closed poll, or at/after `ends_at_ms`
 //! (judged by `ctx.now_ms`, so late chat lines never count) are ignored: empty outcome.
 //!
-//! Auto close: every counted vote re-schedules the `end_poll` follow-up (same key, so it
-//! replaces the earlier one, still due at `ends_at_ms`) with the closing changes computed
-//! from the votes so far. Since late votes are rejected, the last one scheduled carries the
-//! final result, so the overlay shows the real winner when the poll closes by itself.
-//!
-//! Option validation: the feature spec checks types and lengths (`question` ≤ 120,
-//! `options` ≤ 300 characters). The framework has no hook for semantic checks yet, so
-//! [`parse_options`] runs in `execute`: a `start_poll` whose options are invalid (fewer
-//! than 2, more than `max_options`, one longer than 40 characters, duplicates ignoring case)
-//! or whose question is blank changes **nothing** (the running poll, if any, stays). The
-//! same function returns a [`ParamError`] naming `options`, ready for such a hook.
+//! Auto close: `start_poll` schedules a follow-up that calls `end_poll` at `ends_at_ms`, so
+//! the result is computed from the votes there are when it fires. The layout is a `stack`
+//! the overlay lays out (timer, question, bars, result), so nothing here measures text.
 
-use super::params::{ParamError, ParamSpec, get_f64, get_str, num_value};
-use super::{ElementTemplate, FeatureCtx, FeatureSpec, FollowUp, Outcome, WidgetType};
+use super::params::{ParamError, num_value};
+use super::typed::{Ctx, Out, Widget};
+use super::{ElementTemplate, set_props};
 use crate::model::{ElementChange, ElementType, Map};
 use crate::props;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub struct PollWidget;
 
+const PANEL: &str = "poll_panel";
 const QUESTION: &str = "poll_question_text";
 const BARS: [&str; MAX_OPTIONS] = [
     "option_1_bar",
@@ -46,189 +39,57 @@ const MAX_OPTIONS: usize = 5;
 const MAX_OPTION_CHARS: usize = 40;
 const DEFAULT_BAR_COLOR: &str = "#9147FF";
 const TRACK_COLOR: &str = "rgba(12, 12, 20, 0.6)";
-
-// Layout: a 600 px panel on the right of the 1920×1080 stage, 40 px from the edge.
-const PANEL_X: u32 = 1280;
+/// The panel: 600 px wide on the right of the 1920×1080 stage, 40 px from the edge.
 const PANEL_W: u32 = 600;
-const TIMER_Y: u32 = 150;
-const QUESTION_Y: u32 = 200;
-const BAR_H: u32 = 46;
-const BAR_STEP: u32 = 60;
 /// Characters a bar label holds at the overlay's 22 px bold label font in `PANEL_W`.
 const LABEL_MAX_CHARS: usize = 44;
 
-impl WidgetType for PollWidget {
-    fn class(&self) -> &'static str {
-        "PollWidget"
+crate::params! {
+    pub struct Params {
+        poll_duration: u64 = slider("Poll duration (s)", 10.0, 600.0, 5.0)
+            .default(60)
+            .describe("How long a poll stays open when auto close is on."),
+        max_options: u64 = slider("Max options", 2.0, MAX_OPTIONS as f64, 1.0)
+            .default(MAX_OPTIONS as u64)
+            .describe("Polls with more options than this are refused."),
+        auto_close: bool = checkbox("Auto close")
+            .default(true)
+            .describe("Close the poll and show the winner after poll_duration."),
+        bar_color: String = color("Bar color").default(DEFAULT_BAR_COLOR),
     }
-    fn display_name(&self) -> &'static str {
-        "Poll"
-    }
-    fn description(&self) -> &'static str {
-        "Live poll results from chat: viewers vote with !vote 2 or !vote pizza, one vote each, and the bars fill as they do."
-    }
+}
 
-    fn parameters(&self) -> Vec<ParamSpec> {
-        vec![
-            ParamSpec::slider("poll_duration", "Poll duration (s)", 10.0, 600.0, 5.0)
-                .default(60)
-                .describe("How long a poll stays open when auto close is on."),
-            ParamSpec::slider("max_options", "Max options", 2.0, MAX_OPTIONS as f64, 1.0)
-                .default(MAX_OPTIONS as u64)
-                .describe("Polls with more options than this are refused."),
-            ParamSpec::checkbox("auto_close", "Auto close")
-                .default(true)
-                .describe("Close the poll and show the winner after poll_duration."),
-            ParamSpec::color("bar_color", "Bar color").default(DEFAULT_BAR_COLOR),
-        ]
-    }
-
-    fn elements(&self, params: &Map) -> Vec<ElementTemplate> {
-        let text = |name, y: u32, size: u32, align: &str| ElementTemplate {
-            name,
-            element_type: ElementType::Text,
-            properties: props! {
-                "text": "",
-                "font_size": size,
-                "color": "#FFFFFF",
-                "align": align,
-                "stroke": true,
-                "position": {"x": PANEL_X, "y": y, "z_index": 6},
-                "size": {"width": PANEL_W},
-            },
-            behavior: props! {
-                "entrance": {"type": "slide", "duration": 0.4},
-                "exit": {"type": "fade", "duration": 0.4},
-            },
-            visible: false,
-        };
-        let layout = Layout::new("", MAX_OPTIONS);
-        let color = get_str(params, "bar_color", DEFAULT_BAR_COLOR);
-        let mut els = vec![text(QUESTION, QUESTION_Y, layout.question_font, "left")];
-        for (i, name) in BARS.into_iter().enumerate() {
-            els.push(ElementTemplate {
-                name,
-                element_type: ElementType::Image,
-                properties: props! {
-                    "media_roles": ["image"],
-                    "progress": {"percent": 0, "color": color, "track_color": TRACK_COLOR, "label": ""},
-                    "position": {"x": PANEL_X, "y": layout.bar_y[i], "z_index": 5},
-                    "size": {"width": PANEL_W, "height": BAR_H},
-                },
-                behavior: props! {
-                    "entrance": {"type": "slide", "duration": 0.4},
-                    "exit": {"type": "fade", "duration": 0.3},
-                },
-                visible: false,
-            });
-        }
-        els.push(ElementTemplate {
-            name: TIMER,
-            element_type: ElementType::Timer,
-            properties: props! {
-                "mode": "countdown",
-                "duration_s": get_f64(params, "poll_duration", 60.0),
-                "font_size": 34,
-                "color": "#FFFFFF",
-                "align": "right",
-                "position": {"x": PANEL_X, "y": TIMER_Y, "z_index": 6},
-                "size": {"width": PANEL_W},
-            },
-            behavior: props! {
-                "entrance": {"type": "fade", "duration": 0.3},
-                "exit": {"type": "fade", "duration": 0.3},
-            },
-            visible: false,
-        });
-        let mut result = text(RESULT, layout.result_y, 38, "center");
-        result.behavior = props! {
-            "entrance": {"type": "pop", "duration": 0.5},
-            "exit": {"type": "fade", "duration": 0.4},
-        };
-        els.push(result);
-        els
-    }
-
-    fn features(&self, _params: &Map) -> Vec<FeatureSpec> {
-        vec![
-            FeatureSpec::new(
-                "start_poll",
-                "Start Poll",
-                vec![
-                    ParamSpec::text("question", "Question", 120),
-                    ParamSpec::text("options", "Options", 300).describe(
-                        "2 to max_options choices separated by commas, or by | when a choice contains a comma; each at most 40 characters, no duplicates.",
-                    ),
-                ],
-            )
-            .describe("Replaces any running poll; votes start at zero."),
-            FeatureSpec::new(
-                "vote",
-                "Vote",
-                vec![
-                    ParamSpec::text("option", "Option", 40)
-                        .describe("The option's number (2) or its text (pizza; a unique start is enough)."),
-                    ParamSpec::text("voter", "Voter", 64)
-                        .describe("Who votes (the chatter's user id): one vote each, voting again changes it."),
-                ],
-            )
-            .describe("Ignored when the poll is closed or the option is unknown."),
-            FeatureSpec::new("end_poll", "End Poll", vec![])
-                .describe("Closes the poll now and shows the winner."),
-            FeatureSpec::new("reset_poll", "Reset Poll", vec![])
-                .describe("Clears the poll and hides it."),
-        ]
-    }
-
-    fn initial_state(&self, _params: &Map) -> Map {
-        Poll::default().to_state()
-    }
-
-    fn check(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Result<(), ParamError> {
-        if feature == "start_poll" {
-            if get_str(args, "question", "").trim().is_empty() {
-                return Err(ParamError {
-                    field: "question".into(),
-                    message: "parameter 'question' must not be blank".into(),
-                });
-            }
-            parse_options(get_str(args, "options", ""), max_options(ctx.params))?;
-        }
-        Ok(())
-    }
-
-    fn execute(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Outcome {
-        let poll = Poll::from_state(ctx.state);
-        match feature {
-            "start_poll" => start_poll(args, ctx),
-            "vote" => vote(poll, args, ctx),
-            "end_poll" => end_poll(poll, ctx),
-            _ => reset_poll(ctx.params),
-        }
-    }
-
-    /// Restyles the bars (bar color) with the current counts; visibility stays as it is.
-    /// Duration, max options and auto close apply from the next poll on.
-    fn parameters_changed(&self, ctx: &FeatureCtx) -> Outcome {
-        let poll = Poll::from_state(ctx.state);
-        let changes = bar_changes(ctx.params, &poll)
-            .into_iter()
-            .map(|mut c| {
-                c.visible = None;
-                c
-            })
-            .collect();
-        Outcome {
-            changes,
-            ..Outcome::default()
-        }
+crate::features! {
+    pub enum Feature for Params as _p {
+        /// Replaces any running poll; votes start at zero.
+        #[feature("start_poll", "Start Poll")]
+        StartPoll {
+            question: String = text("Question", 120),
+            options: String = text("Options", 300).describe(
+                "2 to max_options choices separated by commas, or by | when a choice contains a comma; each at most 40 characters, no duplicates.",
+            ),
+        },
+        /// Ignored when the poll is closed or the option is unknown.
+        #[feature("vote", "Vote")]
+        Vote {
+            option: String = text("Option", 40)
+                .describe("The option's number (2) or its text (pizza; a unique start is enough)."),
+            voter: String = text("Voter", 64)
+                .describe("Who votes (the chatter's user id): one vote each, voting again changes it."),
+        },
+        /// Closes the poll now and shows the winner.
+        #[feature("end_poll", "End Poll")]
+        EndPoll {},
+        /// Clears the poll and hides it.
+        #[feature("reset_poll", "Reset Poll")]
+        ResetPoll {},
     }
 }
 
 /// The widget state.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-struct Poll {
+pub struct Poll {
     question: String,
     options: Vec<String>,
     /// Voter (trimmed, lowercased) → 0-based option index.
@@ -240,17 +101,6 @@ struct Poll {
 }
 
 impl Poll {
-    fn from_state(state: &Map) -> Poll {
-        serde_json::from_value(Value::Object(state.clone())).unwrap_or_default()
-    }
-
-    fn to_state(&self) -> Map {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
-        }
-    }
-
     fn accepts_votes(&self, now_ms: u64) -> bool {
         self.open && !self.options.is_empty() && self.ends_at_ms.is_none_or(|end| now_ms < end)
     }
@@ -263,6 +113,107 @@ impl Poll {
             }
         }
         counts
+    }
+}
+
+impl Widget for PollWidget {
+    const CLASS: &'static str = "PollWidget";
+    const DISPLAY_NAME: &'static str = "Poll";
+    const DESCRIPTION: &'static str = "Live poll results from chat: viewers vote with !vote 2 or !vote pizza, one vote each, and the bars fill as they do.";
+    type Params = Params;
+    type State = Poll;
+    type Feature = Feature;
+
+    fn elements(p: &Params) -> Vec<ElementTemplate> {
+        // Every part is a child of the panel stack, in this order.
+        let child = |name: &str, t, order: u32, mut properties: Map| {
+            properties
+                .extend(props! { "parent": PANEL, "order": order, "size": {"width": PANEL_W} });
+            ElementTemplate::new(name, t, properties).behavior(props! {
+                "entrance": {"type": "slide", "duration": 0.4},
+                "exit": {"type": "fade", "duration": 0.3},
+            })
+        };
+        let text = |size: u32, align: &str| {
+            props! { "text": "", "font_size": size, "color": "#FFFFFF", "align": align, "stroke": true }
+        };
+        let mut els = vec![
+            ElementTemplate::new(
+                PANEL,
+                ElementType::Stack,
+                props! {
+                    "direction": "vertical",
+                    "gap": 14,
+                    "align": "start",
+                    "position": {"x": 1280, "y": 150, "z_index": 5},
+                    "size": {"width": PANEL_W},
+                },
+            )
+            .visible(true),
+            child(
+                TIMER,
+                ElementType::Timer,
+                0,
+                props! {
+                    "mode": "countdown",
+                    "duration_s": p.poll_duration,
+                    "font_size": 34,
+                    "color": "#FFFFFF",
+                    "align": "right",
+                },
+            ),
+            child(QUESTION, ElementType::Text, 1, text(34, "left")),
+        ];
+        for (i, name) in BARS.into_iter().enumerate() {
+            els.push(child(name, ElementType::Image, 2 + i as u32, props! {
+                "media_roles": ["image"],
+                "progress": {"percent": 0, "color": p.bar_color, "track_color": TRACK_COLOR, "label": ""},
+                "size": {"width": PANEL_W, "height": 46},
+            }));
+        }
+        els.push(
+            child(RESULT, ElementType::Text, 9, text(38, "center")).behavior(props! {
+                "entrance": {"type": "pop", "duration": 0.5},
+                "exit": {"type": "fade", "duration": 0.4},
+            }),
+        );
+        els
+    }
+
+    fn check(feature: &Feature, ctx: &Ctx<Self>) -> Result<(), ParamError> {
+        if let Feature::StartPoll { question, options } = feature {
+            if question.trim().is_empty() {
+                return Err(ParamError {
+                    field: "question".into(),
+                    message: "parameter 'question' must not be blank".into(),
+                });
+            }
+            parse_options(options, max_options(ctx.params))?;
+        }
+        Ok(())
+    }
+
+    fn run(feature: Feature, ctx: &Ctx<Self>) -> Out<Self> {
+        let poll = ctx.state.clone();
+        match feature {
+            Feature::StartPoll { question, options } => start_poll(&question, &options, ctx),
+            Feature::Vote { option, voter } => vote(poll, &option, &voter, ctx),
+            Feature::EndPoll {} => end_poll(poll, ctx),
+            Feature::ResetPoll {} => reset_poll(ctx.params),
+        }
+    }
+
+    /// Restyles the bars (bar color) with the current counts; visibility stays as it is.
+    /// Duration, max options and auto close apply from the next poll on.
+    fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
+        let changes = bar_changes(ctx.params, ctx.state)
+            .into_iter()
+            .map(|mut c| {
+                c.visible = None;
+                c
+            })
+            .collect();
+        Out::changes(changes)
     }
 }
 
@@ -335,112 +286,79 @@ fn match_vote(options: &[String], raw: &str) -> Option<usize> {
     }
 }
 
-fn max_options(params: &Map) -> usize {
-    (get_f64(params, "max_options", MAX_OPTIONS as f64) as usize).clamp(2, MAX_OPTIONS)
+fn max_options(p: &Params) -> usize {
+    (p.max_options as usize).clamp(2, MAX_OPTIONS)
 }
 
-fn start_poll(args: &Map, ctx: &FeatureCtx) -> Outcome {
-    let question = get_str(args, "question", "").trim();
-    let Ok(options) = parse_options(get_str(args, "options", ""), max_options(ctx.params)) else {
-        return Outcome::default();
+fn start_poll(question: &str, options: &str, ctx: &Ctx<PollWidget>) -> Out<PollWidget> {
+    let p = ctx.params;
+    let question = question.trim();
+    let Ok(options) = parse_options(options, max_options(p)) else {
+        return Out::none();
     };
-    if question.is_empty() {
-        return Outcome::default();
-    }
-    let auto_close = ctx
-        .params
-        .get("auto_close")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    let duration_s = get_f64(ctx.params, "poll_duration", 60.0);
-    let duration_ms = (duration_s * 1000.0) as u64;
+    let duration_ms = p.poll_duration * 1000;
     let poll = Poll {
         question: question.to_string(),
         options,
         votes: BTreeMap::new(),
         open: true,
         started_at_ms: Some(ctx.now_ms),
-        ends_at_ms: auto_close.then(|| ctx.now_ms + duration_ms),
+        ends_at_ms: p.auto_close.then(|| ctx.now_ms + duration_ms),
     };
-
-    let layout = Layout::new(&poll.question, poll.options.len());
+    let font = if question.chars().count() <= 60 {
+        34
+    } else {
+        28
+    };
     let mut changes = vec![ElementChange {
         name: QUESTION.into(),
         visible: Some(true),
-        properties: props! {
-            "text": poll.question,
-            "font_size": layout.question_font,
-        },
+        properties: props! { "text": poll.question, "font_size": font },
     }];
-    changes.extend(bar_changes(ctx.params, &poll));
+    changes.extend(bar_changes(p, &poll));
     changes.push(ElementChange {
         name: TIMER.into(),
         visible: Some(true),
-        properties: if auto_close {
-            props! {
-                "mode": "countdown",
-                "started_at_ms": ctx.now_ms,
-                "duration_s": num_value(duration_s),
-                "paused_at_ms": null,
-            }
-        } else {
-            // No end to count down to: show how long the poll has been open.
-            props! {
-                "mode": "countup",
-                "started_at_ms": ctx.now_ms,
-                "duration_s": 0,
-                "paused_at_ms": null,
-            }
+        // Without auto close there is no end to count down to: show how long it has run.
+        properties: props! {
+            "mode": if p.auto_close { "countdown" } else { "countup" },
+            "started_at_ms": ctx.now_ms,
+            "duration_s": if p.auto_close { p.poll_duration } else { 0 },
+            "paused_at_ms": null,
         },
     });
     changes.push(ElementChange {
         name: RESULT.into(),
         visible: Some(false),
-        properties: props! { "text": "", "position": {"x": PANEL_X, "y": layout.result_y, "z_index": 6} },
+        properties: props! { "text": "" },
     });
-
-    let mut out = Outcome {
-        changes,
-        state: Some(poll.to_state()),
-        ..Outcome::default()
-    };
-    match poll.ends_at_ms {
-        Some(end) => out
-            .follow_ups
-            .push(auto_close_follow_up(&poll, end, ctx.now_ms)),
+    let out = Out::changes(changes).state(poll);
+    if p.auto_close {
+        out.call_after(END_KEY, duration_ms, Feature::EndPoll {})
+    } else {
         // The previous poll's automatic close must not end this one.
-        None => out.cancel.push(END_KEY),
+        out.cancel(END_KEY)
     }
-    out
 }
 
-fn vote(mut poll: Poll, args: &Map, ctx: &FeatureCtx) -> Outcome {
+fn vote(mut poll: Poll, option: &str, voter: &str, ctx: &Ctx<PollWidget>) -> Out<PollWidget> {
     if !poll.accepts_votes(ctx.now_ms) {
-        return Outcome::default();
+        return Out::none();
     }
-    let voter = get_str(args, "voter", "").trim().to_lowercase();
-    let Some(choice) = match_vote(&poll.options, get_str(args, "option", "")) else {
-        return Outcome::default();
+    let voter = voter.trim().to_lowercase();
+    let Some(choice) = match_vote(&poll.options, option) else {
+        return Out::none();
     };
     if voter.is_empty() || poll.votes.get(&voter) == Some(&choice) {
-        return Outcome::default();
+        return Out::none();
     }
     poll.votes.insert(voter, choice);
-    let mut out = Outcome {
-        changes: bar_changes(ctx.params, &poll),
-        state: Some(poll.to_state()),
-        ..Outcome::default()
-    };
-    if let Some(end) = poll.ends_at_ms {
-        out.follow_ups
-            .push(auto_close_follow_up(&poll, end, ctx.now_ms));
-    }
-    out
+    Out::changes(bar_changes(ctx.params, &poll)).state(poll)
 }
 
-fn end_poll(mut poll: Poll, ctx: &FeatureCtx) -> Outcome {
+fn end_poll(mut poll: Poll, ctx: &Ctx<PollWidget>) -> Out<PollWidget> {
     if poll.options.is_empty() {
-        return Outcome::default();
+        return Out::none();
     }
     // Frozen where it stands; an already finished countdown stays at zero either way.
     let paused_at = poll
@@ -448,23 +366,27 @@ fn end_poll(mut poll: Poll, ctx: &FeatureCtx) -> Outcome {
         .map_or(ctx.now_ms, |end| end.min(ctx.now_ms));
     poll.open = false;
     let mut changes = bar_changes(ctx.params, &poll);
-    changes.extend(closing_changes(&poll, paused_at));
-    Outcome {
-        changes,
-        state: Some(poll.to_state()),
-        cancel: vec![END_KEY],
-        ..Outcome::default()
-    }
+    changes.push(ElementChange {
+        name: TIMER.into(),
+        visible: Some(false),
+        properties: props! { "paused_at_ms": paused_at },
+    });
+    changes.push(ElementChange {
+        name: RESULT.into(),
+        visible: Some(true),
+        properties: props! { "text": result_text(&poll) },
+    });
+    Out::changes(changes).state(poll).cancel(END_KEY)
 }
 
-fn reset_poll(params: &Map) -> Outcome {
+fn reset_poll(p: &Params) -> Out<PollWidget> {
     let mut changes = vec![ElementChange {
         name: QUESTION.into(),
         visible: Some(false),
         properties: props! { "text": "" },
     }];
     // Hidden, empty bars that keep their color, so nothing stale flashes on the next show.
-    changes.extend(bar_changes(params, &Poll::default()));
+    changes.extend(bar_changes(p, &Poll::default()));
     changes.push(ElementChange {
         name: TIMER.into(),
         visible: Some(false),
@@ -475,37 +397,7 @@ fn reset_poll(params: &Map) -> Outcome {
         visible: Some(false),
         properties: props! { "text": "" },
     });
-    Outcome {
-        changes,
-        state: Some(Poll::default().to_state()),
-        cancel: vec![END_KEY],
-        ..Outcome::default()
-    }
-}
-
-/// The automatic close, due exactly at `end`, showing the result of the votes so far.
-fn auto_close_follow_up(poll: &Poll, end: u64, now_ms: u64) -> FollowUp {
-    FollowUp {
-        key: END_KEY,
-        after_ms: end.saturating_sub(now_ms),
-        changes: closing_changes(poll, end),
-    }
-}
-
-/// Hides (and freezes) the timer and shows the result.
-fn closing_changes(poll: &Poll, paused_at_ms: u64) -> Vec<ElementChange> {
-    vec![
-        ElementChange {
-            name: TIMER.into(),
-            visible: Some(false),
-            properties: props! { "paused_at_ms": paused_at_ms },
-        },
-        ElementChange {
-            name: RESULT.into(),
-            visible: Some(true),
-            properties: props! { "text": result_text(poll) },
-        },
-    ]
+    Out::changes(changes).state(Poll::default()).cancel(END_KEY)
 }
 
 /// "Pizza wins!", "Tie: Pizza / Tacos", or "Poll closed — no votes".
@@ -529,22 +421,18 @@ fn result_text(poll: &Poll) -> String {
 }
 
 /// All five bars: the poll's options with fill and label, the unused ones hidden.
-fn bar_changes(params: &Map, poll: &Poll) -> Vec<ElementChange> {
-    let color = get_str(params, "bar_color", DEFAULT_BAR_COLOR);
+fn bar_changes(p: &Params, poll: &Poll) -> Vec<ElementChange> {
     let counts = poll.counts();
     let total: u64 = counts.iter().sum();
-    let layout = Layout::new(&poll.question, poll.options.len());
     BARS.iter()
         .enumerate()
         .map(|(i, name)| {
             let Some(option) = poll.options.get(i) else {
-                return ElementChange {
-                    name: name.to_string(),
-                    visible: Some(false),
-                    properties: props! {
-                        "progress": {"percent": 0, "color": color, "track_color": TRACK_COLOR, "label": ""},
-                    },
-                };
+                let mut c = set_props(name, props! {
+                    "progress": {"percent": 0, "color": p.bar_color, "track_color": TRACK_COLOR, "label": ""},
+                });
+                c.visible = Some(false);
+                return c;
             };
             let count = counts[i];
             let percent = if total == 0 {
@@ -558,12 +446,11 @@ fn bar_changes(params: &Map, poll: &Poll) -> Vec<ElementChange> {
                 properties: props! {
                     "progress": {
                         "percent": num_value(percent),
-                        "color": color,
+                        "color": p.bar_color,
                         "track_color": TRACK_COLOR,
                         "label": bar_label(i, option, count, percent),
                     },
                     "votes": count,
-                    "position": {"x": PANEL_X, "y": layout.bar_y[i], "z_index": 5},
                 },
             }
         })
@@ -585,38 +472,12 @@ fn bar_label(i: usize, option: &str, count: u64, percent: f64) -> String {
     format!("{prefix}{name}{suffix}")
 }
 
-/// Where things go: the question may wrap, so the bars start below its estimated height.
-struct Layout {
-    question_font: u32,
-    bar_y: [u32; MAX_OPTIONS],
-    result_y: u32,
-}
-
-impl Layout {
-    fn new(question: &str, options: usize) -> Layout {
-        let chars = question.chars().count().max(1);
-        let question_font: u32 = if chars <= 60 { 34 } else { 28 };
-        // Bold glyphs average a bit over half the font size; line height is 1.18.
-        let per_line = ((PANEL_W as f64) / (question_font as f64 * 0.58)).floor() as usize;
-        let lines = chars.div_ceil(per_line.max(1)) as u32;
-        let question_h = (lines as f64 * question_font as f64 * 1.18).ceil() as u32;
-        let first = QUESTION_Y + question_h + 20;
-        let bar_y = std::array::from_fn(|i| first + i as u32 * BAR_STEP);
-        let used = options.clamp(1, MAX_OPTIONS) as u32;
-        Layout {
-            question_font,
-            bar_y,
-            result_y: first + used * BAR_STEP + 8,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::widgets::FeatureError;
     use crate::widgets::testing::Harness;
-    use serde_json::json;
+    use crate::widgets::{FeatureError, FollowUpAction, Outcome};
+    use serde_json::{Value, json};
 
     fn started(params: Value) -> Harness {
         let mut h = Harness::new("PollWidget", params);
@@ -643,7 +504,7 @@ mod tests {
     fn starts_hidden_and_start_poll_shows_question_bars_and_timer() {
         let mut h = Harness::new("PollWidget", json!({"poll_duration": 90}));
         assert!(
-            h.elements.iter().all(|e| !e.visible),
+            h.elements.iter().all(|e| !e.visible || e.name == PANEL),
             "hidden until a poll starts"
         );
         let out = h
@@ -674,15 +535,16 @@ mod tests {
 
         assert_eq!(out.follow_ups.len(), 1);
         let f = &out.follow_ups[0];
-        assert_eq!((f.key, f.after_ms), (END_KEY, 90_000));
-        let result = f.changes.iter().find(|c| c.name == RESULT).unwrap();
-        assert_eq!(result.properties["text"], "Poll closed — no votes");
-        assert_eq!(result.visible, Some(true));
+        assert_eq!((f.key.as_str(), f.after_ms), (END_KEY, 90_000));
         assert!(
-            f.changes
-                .iter()
-                .any(|c| c.name == TIMER && c.visible == Some(false))
+            matches!(&f.action, FollowUpAction::Call(c) if c.feature == "end_poll"),
+            "the close calls end_poll: {f:?}"
         );
+        h.fire(END_KEY).unwrap();
+        assert!(h.el(RESULT).visible);
+        assert_eq!(h.el(RESULT).properties["text"], "Poll closed — no votes");
+        assert!(!h.el(TIMER).visible);
+        assert_eq!(h.el(TIMER).properties["paused_at_ms"], 1_090_000);
     }
 
     #[test]
@@ -705,11 +567,16 @@ mod tests {
         assert_eq!(label(&h, BARS[0]), "1. Pizza — 1 vote (33%)");
         assert_eq!(label(&h, BARS[2]), "3. Sushi — 1 vote (33%)");
         assert_eq!(h.state["votes"].as_object().unwrap().len(), 3);
-        // The automatic close is re-scheduled with the standing so far, still due at the end.
-        let f = &out.follow_ups[0];
-        assert_eq!((f.key, f.after_ms), (END_KEY, 60_000));
-        let result = f.changes.iter().find(|c| c.name == RESULT).unwrap();
-        assert_eq!(result.properties["text"], "Tie: Pizza / Tacos / Sushi");
+        assert!(out.follow_ups.is_empty(), "a vote never touches the close");
+        // The automatic close counts the votes there are when it fires.
+        h.fire(END_KEY).unwrap();
+        assert_eq!(
+            h.el(RESULT).properties["text"],
+            "Tie: Pizza / Tacos / Sushi"
+        );
+        let mut h = started(json!({}));
+        h.run("vote", json!({"option": "sushi", "voter": "bob"}))
+            .unwrap();
 
         // The same vote again changes nothing.
         let out = h
@@ -771,10 +638,8 @@ mod tests {
     fn late_votes_after_ends_at_are_ignored() {
         let mut h = started(json!({"poll_duration": 30}));
         h.now_ms += 29_999;
-        let out = h
-            .run("vote", json!({"option": "2", "voter": "early"}))
+        h.run("vote", json!({"option": "2", "voter": "early"}))
             .unwrap();
-        assert_eq!(out.follow_ups[0].after_ms, 1, "still due at ends_at_ms");
         h.now_ms += 1; // exactly ends_at_ms: closed
         let out = h
             .run("vote", json!({"option": "1", "voter": "late"}))
@@ -802,7 +667,7 @@ mod tests {
             "an earlier poll's close is dropped"
         );
         assert_eq!(h.el(TIMER).properties["mode"], "countup");
-        assert_eq!(h.state["ends_at_ms"], Value::Null);
+        assert!(h.state.get("ends_at_ms").is_none());
         h.now_ms += 10_000_000;
         let out = h.run("vote", json!({"option": "b", "voter": "x"})).unwrap();
         assert!(out.follow_ups.is_empty());
@@ -859,6 +724,7 @@ mod tests {
             "same key replaces the old close"
         );
         assert_eq!(out.follow_ups[0].after_ms, 60_000);
+        assert_eq!(h.pending.len(), 1);
         assert_eq!(h.state["votes"], json!({}));
         assert_eq!(label(&h, BARS[0]), "1. x — 0 votes (0%)");
         assert!(h.el(BARS[3]).visible && !h.el(BARS[4]).visible);
@@ -871,8 +737,8 @@ mod tests {
         h.run("end_poll", json!({})).unwrap();
         let out = h.run("reset_poll", json!({})).unwrap();
         assert_eq!(out.cancel, vec![END_KEY]);
-        assert!(h.elements.iter().all(|e| !e.visible));
-        assert_eq!(h.state, PollWidget.initial_state(&h.params));
+        assert!(h.elements.iter().all(|e| !e.visible || e.name == PANEL));
+        assert_eq!(h.state, h.widget.initial_state(&h.params).unwrap());
         assert_eq!(percent(&h, BARS[0]), 0);
         assert_eq!(
             h.el(BARS[0]).properties["progress"]["color"],
@@ -942,17 +808,8 @@ mod tests {
     fn bar_color_changes_restyle_the_bars() {
         let mut h = started(json!({}));
         h.run("vote", json!({"option": "1", "voter": "a"})).unwrap();
-        h.params.insert("bar_color".into(), json!("#00FF00"));
-        let refs: Vec<_> = h.elements.iter().collect();
-        let ctx = FeatureCtx {
-            params: &h.params,
-            state: &h.state,
-            elements: &refs,
-            now_ms: h.now_ms,
-        };
-        let out = h.widget.parameters_changed(&ctx);
+        let out = h.set_params(json!({"bar_color": "#00FF00"})).unwrap();
         assert!(out.changes.iter().all(|c| c.visible.is_none()));
-        h.apply(&out);
         for b in BARS {
             assert_eq!(h.el(b).properties["progress"]["color"], "#00FF00");
         }
@@ -961,15 +818,9 @@ mod tests {
     }
 
     #[test]
-    fn labels_fit_and_layout_follows_the_question() {
+    fn labels_fit_the_bar() {
         let l = bar_label(0, &"x".repeat(40), 1234, 99.6);
         assert_eq!(l.chars().count(), LABEL_MAX_CHARS, "{l}");
         assert!(l.ends_with("… — 1234 votes (100%)"), "{l}");
-        let short = Layout::new("Dinner?", 2);
-        let long = Layout::new(&"word ".repeat(24), 5);
-        assert!(long.bar_y[0] > short.bar_y[0]);
-        assert_eq!(short.result_y, short.bar_y[1] + BAR_STEP + 8);
-        assert!(long.result_y + 50 < 1080, "fits on the stage");
-        assert!(long.question_font < short.question_font);
     }
 }

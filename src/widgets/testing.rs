@@ -1,0 +1,374 @@
+//! Widget test kit: [`Harness`] instantiates a widget in memory and applies outcomes the way
+//! the engine does (element creation and deletion, follow-ups fired on demand), and the
+//! test-only widgets the engine and integration tests use (compiled with `test-widgets`,
+//! never listed by `/api/widget-types`).
+
+use super::params::{self, ParamError};
+use super::typed::{Ctx, NoParams, Out, Typed, Widget};
+use super::*;
+use crate::model::Element;
+
+/// Widgets that exist only for tests: found by [`lookup`], never in [`REGISTRY`].
+pub static TEST_REGISTRY: &[&dyn WidgetType] =
+    &[&Typed::<PanickyWidget>::NEW, &Typed::<ListWidget>::NEW];
+
+/// A widget instance in memory.
+pub struct Harness {
+    pub widget: &'static dyn WidgetType,
+    pub params: Map,
+    pub state: Map,
+    pub elements: Vec<Element>,
+    pub now_ms: u64,
+    pub seed: u64,
+    /// Scheduled follow-ups by key, as the engine would keep them.
+    pub pending: Vec<FollowUp>,
+}
+
+impl Harness {
+    pub fn new(class: &str, params: serde_json::Value) -> Harness {
+        let widget = lookup(class).expect("registered");
+        let input = params.as_object().cloned().unwrap_or_default();
+        let params = params::validate(&widget.parameters(), &input).expect("valid params");
+        let mut h = Harness {
+            widget,
+            state: widget.initial_state(&params).expect("initial state"),
+            elements: Vec::new(),
+            params,
+            now_ms: 1_000_000,
+            seed: 7,
+            pending: Vec::new(),
+        };
+        for t in widget.elements(&h.params).expect("elements") {
+            h.add(t);
+        }
+        h
+    }
+
+    fn add(&mut self, t: ElementTemplate) {
+        assert!(
+            self.elements.iter().all(|e| e.name != t.name),
+            "element '{}' created twice",
+            t.name
+        );
+        let id = self.elements.iter().map(|e| e.id).max().unwrap_or(0) + 1;
+        self.elements.push(Element {
+            id,
+            widget_id: 1,
+            name: t.name,
+            element_type: t.element_type,
+            properties: t.properties,
+            behavior: t.behavior,
+            visible: t.visible,
+            media: Default::default(),
+            media_pools: Default::default(),
+        });
+    }
+
+    fn ctx<'a>(&'a self, refs: &'a [&'a Element]) -> FeatureCtx<'a> {
+        FeatureCtx {
+            params: &self.params,
+            state: &self.state,
+            elements: refs,
+            now_ms: self.now_ms,
+            seed: self.seed,
+        }
+    }
+
+    /// Runs a feature and applies its outcome like the engine does.
+    pub fn run(&mut self, feature: &str, args: serde_json::Value) -> Result<Outcome, FeatureError> {
+        let args = args.as_object().cloned().unwrap_or_default();
+        let refs: Vec<&Element> = self.elements.iter().collect();
+        let out = self.widget.run(feature, &args, &self.ctx(&refs))?;
+        self.apply(&out);
+        Ok(out)
+    }
+
+    /// Edits parameters (merge) and applies `parameters_changed`.
+    pub fn set_params(&mut self, patch: serde_json::Value) -> Result<Outcome, ParamError> {
+        let patch = patch.as_object().cloned().unwrap_or_default();
+        self.params = params::validate_patch(&self.widget.parameters(), &self.params, &patch)?;
+        let refs: Vec<&Element> = self.elements.iter().collect();
+        let out = self
+            .widget
+            .parameters_changed(&self.ctx(&refs))
+            .expect("parameters_changed");
+        self.apply(&out);
+        Ok(out)
+    }
+
+    pub fn apply(&mut self, out: &Outcome) {
+        if let Some(s) = &out.state {
+            self.state = s.clone();
+        }
+        if let Some(p) = &out.parameters {
+            self.params = p.clone();
+        }
+        self.elements.retain(|e| !out.delete.contains(&e.name));
+        for t in &out.create {
+            self.add(t.clone());
+        }
+        for c in &out.changes {
+            let e = self
+                .elements
+                .iter_mut()
+                .find(|e| e.name == c.name)
+                .unwrap_or_else(|| panic!("change to unknown element '{}'", c.name));
+            crate::engine::apply_change(e, c);
+        }
+        self.pending.retain(|f| !out.cancel.contains(&f.key));
+        for f in &out.follow_ups {
+            self.pending.retain(|p| p.key != f.key);
+            self.pending.push(f.clone());
+        }
+    }
+
+    /// Fires the pending follow-up `key` (panics when none is pending).
+    pub fn fire(&mut self, key: &str) -> Result<Outcome, FeatureError> {
+        let i = self
+            .pending
+            .iter()
+            .position(|f| f.key == key)
+            .unwrap_or_else(|| panic!("no follow-up '{key}' pending"));
+        let f = self.pending.remove(i);
+        self.now_ms += f.after_ms;
+        match f.action {
+            FollowUpAction::Changes(changes) => {
+                let out = Outcome {
+                    changes,
+                    ..Outcome::default()
+                };
+                self.apply(&out);
+                Ok(out)
+            }
+            FollowUpAction::Call(call) => {
+                self.run(&call.feature, serde_json::Value::Object(call.args))
+            }
+        }
+    }
+
+    pub fn el(&self, name: &str) -> &Element {
+        self.elements
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no element '{name}'"))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.elements.iter().any(|e| e.name == name)
+    }
+}
+
+/// A widget with a bug: `explode` panics after looking at its state; `bump` works.
+pub struct PanickyWidget;
+
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Count {
+    n: u64,
+}
+
+crate::features! {
+    pub enum PanickyFeature for NoParams as _p {
+        #[feature("explode", "Explode")]
+        Explode {},
+        #[feature("bump", "Bump")]
+        Bump {},
+    }
+}
+
+impl Widget for PanickyWidget {
+    const CLASS: &'static str = "PanickyWidget";
+    const DISPLAY_NAME: &'static str = "Panicky (test only)";
+    const DESCRIPTION: &'static str = "Panics in one feature, for the engine's panic test.";
+    type Params = NoParams;
+    type State = Count;
+    type Feature = PanickyFeature;
+
+    fn elements(_: &NoParams) -> Vec<ElementTemplate> {
+        vec![
+            ElementTemplate::new("label", ElementType::Text, crate::props! { "text": "0" })
+                .visible(true),
+        ]
+    }
+
+    fn run(feature: PanickyFeature, ctx: &Ctx<Self>) -> Out<Self> {
+        let n = ctx.state.n + 1;
+        if let PanickyFeature::Explode {} = feature {
+            panic!("index out of range in explode (n = {n})");
+        }
+        Out::changes(vec![set_props(
+            "label",
+            crate::props! { "text": n.to_string() },
+        )])
+        .state(Count { n })
+    }
+}
+
+/// A list of named items, one text element per item: exercises element creation and
+/// deletion and follow-ups that call a feature (`announce` after `delay_ms`).
+pub struct ListWidget;
+
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ListState {
+    pub items: Vec<String>,
+    pub announced: u64,
+}
+
+crate::features! {
+    pub enum ListFeature for NoParams as _p {
+        /// Adds an item (an element named `item_<name>`).
+        #[feature("add_item", "Add Item")]
+        Add { item: String = text("Item", 20) },
+        #[feature("remove_item", "Remove Item")]
+        Remove { item: String = text("Item", 20) },
+        /// Calls `announce` with `text` after `delay_ms`.
+        #[feature("schedule_announce", "Schedule Announce")]
+        Schedule {
+            text: String = text("Text", 40),
+            delay_ms: u64 = number("Delay (ms)", 0.0, 3_600_000.0),
+        },
+        #[feature("announce", "Announce")]
+        Announce { text: String = text("Text", 40) },
+    }
+}
+
+fn item_element(item: &str) -> String {
+    format!("item_{item}")
+}
+
+impl Widget for ListWidget {
+    const CLASS: &'static str = "ListWidget";
+    const DISPLAY_NAME: &'static str = "List (test only)";
+    const DESCRIPTION: &'static str = "Creates an element per item, for framework tests.";
+    type Params = NoParams;
+    type State = ListState;
+    type Feature = ListFeature;
+
+    fn elements(_: &NoParams) -> Vec<ElementTemplate> {
+        vec![ElementTemplate::new(
+            "banner",
+            ElementType::Text,
+            crate::props! { "text": "" },
+        )]
+    }
+
+    fn check(feature: &ListFeature, ctx: &Ctx<Self>) -> Result<(), ParamError> {
+        let has = |i: &String| ctx.state.items.contains(i);
+        match feature {
+            ListFeature::Add { item } if has(item) => Err(ParamError {
+                field: "item".into(),
+                message: format!("'{item}' is already on the list"),
+            }),
+            ListFeature::Remove { item } if !has(item) => Err(ParamError {
+                field: "item".into(),
+                message: format!("'{item}' is not on the list"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn run(feature: ListFeature, ctx: &Ctx<Self>) -> Out<Self> {
+        let mut state = ctx.state.clone();
+        match feature {
+            ListFeature::Add { item } => {
+                let mut out = Out::none();
+                out.create.push(
+                    ElementTemplate::new(
+                        item_element(&item),
+                        ElementType::Text,
+                        crate::props! { "text": item.clone() },
+                    )
+                    .visible(true),
+                );
+                state.items.push(item);
+                out.state(state)
+            }
+            ListFeature::Remove { item } => {
+                let mut out = Out::none();
+                out.delete.push(item_element(&item));
+                state.items.retain(|i| *i != item);
+                out.state(state)
+            }
+            ListFeature::Schedule { text, delay_ms } => {
+                Out::none().call_after("announce", delay_ms, ListFeature::Announce { text })
+            }
+            ListFeature::Announce { text } => {
+                state.announced += 1;
+                Out::changes(vec![ElementChange {
+                    name: "banner".into(),
+                    visible: Some(true),
+                    properties: crate::props! { "text": text },
+                }])
+                .state(state)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every registered type: templates have unique names, defaults validate, and every
+    /// feature spec accepts its own defaults (a spec and its type cannot disagree).
+    #[test]
+    fn registry_is_consistent() {
+        for w in REGISTRY {
+            let params = params::validate(&w.parameters(), &Map::new())
+                .unwrap_or_else(|e| panic!("{}: defaults must validate: {e}", w.class()));
+            let els = w.elements(&params).expect("elements");
+            let mut names: Vec<_> = els.iter().map(|e| e.name.as_str()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                els.len(),
+                "{}: element names unique",
+                w.class()
+            );
+            assert!(!w.features(&params).is_empty());
+            assert!(lookup(w.class()).is_some());
+            w.initial_state(&params).expect("initial state");
+        }
+    }
+
+    #[test]
+    fn list_widget_creates_deletes_and_calls_later() {
+        let mut h = Harness::new("ListWidget", json!({}));
+        h.run("add_item", json!({"item": "a"})).unwrap();
+        h.run("add_item", json!({"item": "b"})).unwrap();
+        assert!(h.has("item_a") && h.has("item_b"));
+        let e = h.run("add_item", json!({"item": "a"})).unwrap_err();
+        assert!(e.to_string().contains("already"), "{e}");
+        h.run("remove_item", json!({"item": "a"})).unwrap();
+        assert!(!h.has("item_a"));
+        h.run("schedule_announce", json!({"text": "hi", "delay_ms": 500}))
+            .unwrap();
+        assert!(!h.el("banner").visible);
+        h.fire("announce").unwrap();
+        assert!(h.el("banner").visible);
+        assert_eq!(h.el("banner").properties["text"], "hi");
+        assert_eq!(h.state["announced"], 1);
+    }
+
+    #[test]
+    fn a_panic_is_a_failure_naming_widget_and_feature() {
+        let mut h = Harness::new("PanickyWidget", json!({}));
+        let e = h.run("explode", json!({})).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                FeatureError::Failed {
+                    class: "PanickyWidget",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("explode"));
+        h.run("bump", json!({})).unwrap();
+        assert_eq!(h.el("label").properties["text"], "1");
+    }
+}

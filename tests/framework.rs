@@ -48,7 +48,10 @@ async fn outcomes_create_and_delete_elements_and_a_called_follow_up_survives_sig
         let f = overlay
             .until(|f| element_named(f, &format!("item_{item}")).is_some())
             .await;
-        assert_eq!(f["action"], "show", "a created visible element is shown: {f}");
+        assert_eq!(
+            f["action"], "show",
+            "a created visible element is shown: {f}"
+        );
     }
     let (s, b) = execute(&d, wid, "add_item", json!({"item": "apple"})).await;
     assert_eq!(s, 422, "{b}");

@@ -372,3 +372,116 @@ mod tests {
         assert_eq!(h.el("label").properties["text"], "1");
     }
 }
+
+#[cfg(test)]
+mod spec_properties {
+    //! Every `FeatureSpec` the registry serves (what `/api/widget-types` lists) accepts
+    //! values its spec allows — filled in with its own defaults — and the widget runs on them
+    //! without failing; and each field rejects a value its spec does not allow, naming it.
+    use super::*;
+    use crate::widgets::params::{ParamSpec, ParamType};
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use serde_json::{Value, json};
+
+    /// A value the spec allows (its default when it has one and `use_default`).
+    fn allowed(spec: &ParamSpec, rng: &mut ChaCha8Rng, use_default: bool) -> Value {
+        if use_default && let Some(d) = &spec.default {
+            return d.clone();
+        }
+        let options = spec.options.clone().unwrap_or_default();
+        match spec.kind {
+            ParamType::Dropdown => json!(options[rng.random_range(0..options.len())]),
+            ParamType::Multiselect => {
+                json!(
+                    options
+                        .iter()
+                        .filter(|_| rng.random_bool(0.5))
+                        .collect::<Vec<_>>()
+                )
+            }
+            ParamType::Checkbox => json!(rng.random_bool(0.5)),
+            ParamType::Color => json!(format!("#{:06X}", rng.random_range(0..0x100_0000u32))),
+            ParamType::Text => {
+                let max = spec.max_length.unwrap_or(40).clamp(1, 40);
+                let n = rng.random_range(1..=max);
+                json!(
+                    (0..n)
+                        .map(|_| rng.random_range('a'..='z'))
+                        .collect::<String>()
+                )
+            }
+            ParamType::Number | ParamType::Slider => {
+                let (min, max) = (spec.min.unwrap_or(0.0), spec.max.unwrap_or(1e6));
+                match spec.step.filter(|s| *s > 0.0) {
+                    Some(step) => {
+                        let k = ((max - min) / step).floor() as u64;
+                        params::num_value(min + rng.random_range(0..=k) as f64 * step)
+                    }
+                    None => params::num_value(rng.random_range(min..=max).round().clamp(min, max)),
+                }
+            }
+        }
+    }
+
+    /// A value the spec refuses.
+    fn refused(spec: &ParamSpec, rng: &mut ChaCha8Rng) -> Value {
+        match spec.kind {
+            ParamType::Dropdown => json!("certainly-not-an-option"),
+            ParamType::Multiselect => json!(["certainly-not-an-option"]),
+            ParamType::Checkbox => json!("yes"),
+            ParamType::Color => json!("not a color at all"),
+            ParamType::Text => {
+                json!("x".repeat(spec.max_length.unwrap_or(100_000) + 1 + rng.random_range(0..50)))
+            }
+            ParamType::Number | ParamType::Slider => {
+                let over = rng.random_range(1.0..1e6);
+                match (spec.min, spec.max) {
+                    (_, Some(max)) if rng.random_bool(0.5) || spec.min.is_none() => {
+                        json!(max + over)
+                    }
+                    (Some(min), _) => json!(min - over),
+                    _ => json!("not a number"),
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_served_spec_accepts_its_defaults_and_rejects_each_bad_field(seed in any::<u64>()) {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            for w in REGISTRY {
+                let defaults = params::validate(&w.parameters(), &Map::new()).unwrap();
+                for spec in w.features(&defaults) {
+                    let use_default = rng.random_bool(0.7);
+                    let mut args = Map::new();
+                    for p in &spec.parameters {
+                        if !p.optional || rng.random_bool(0.5) {
+                            args.insert(p.name.to_string(), allowed(p, &mut rng, use_default));
+                        }
+                    }
+                    let valid = params::validate(&spec.parameters, &args);
+                    prop_assert!(valid.is_ok(), "{}.{}: {args:?}: {valid:?}", w.class(), spec.name);
+                    let mut h = Harness::new(w.class(), json!({}));
+                    h.seed = seed;
+                    match h.run(spec.name, Value::Object(args.clone())) {
+                        Ok(_) | Err(FeatureError::Param(_)) => {}
+                        Err(e) => prop_assert!(false, "{}.{} failed on allowed input {args:?}: {e}", w.class(), spec.name),
+                    }
+                    for p in &spec.parameters {
+                        let mut bad = args.clone();
+                        bad.insert(p.name.to_string(), refused(p, &mut rng));
+                        let e = params::validate(&spec.parameters, &bad);
+                        prop_assert!(
+                            matches!(&e, Err(err) if err.field == p.name),
+                            "{}.{}: {} = {:?} must be refused: {e:?}", w.class(), spec.name, p.name, bad[p.name]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

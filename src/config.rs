@@ -39,6 +39,7 @@ pub struct Server {
 pub struct Storage {
     pub data_dir: PathBuf,
     pub max_upload_mb: u32,
+    pub max_bundle_mb: u32,
     pub audit_keep: u64,
     pub backup_every_h: f64,
     pub backups_keep: usize,
@@ -197,6 +198,12 @@ impl Settings {
             return Err(invalid(
                 "storage.max_upload_mb",
                 "must be between 1 and 10240",
+            ));
+        }
+        if !(1..=65_536).contains(&self.storage.max_bundle_mb) {
+            return Err(invalid(
+                "storage.max_bundle_mb",
+                "must be between 1 and 65536",
             ));
         }
         if self.storage.backup_every_h != 0.0 {

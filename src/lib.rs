@@ -1,6 +1,7 @@
 //! stagehand: a stream-overlay companion daemon. See ARCHITECTURE.md for the map.
 
 pub mod bridge;
+pub mod bundle;
 pub mod chat;
 pub mod config;
 pub mod engine;

@@ -1,4 +1,4 @@
-//! The `stagehand` command: `serve` (default) and `check-config`.
+//! The `stagehand` command: `serve` (default), `check-config`, `restore`, `export`, `import`.
 
 use clap::{Parser, Subcommand};
 use stagehand::config::Settings;
@@ -32,6 +32,28 @@ enum Command {
         /// A backup, e.g. data/backups/stagehand-20261202T225301.123Z.redb
         file: PathBuf,
     },
+    /// Write a setup bundle (zip: dashboards, widgets, elements, chat commands, event
+    /// bindings and their media; never secrets). stagehand must be stopped; while it runs,
+    /// use the admin UI or GET /api/export.
+    Export {
+        /// Only these dashboards (and what their widgets use), e.g. --dashboards 1,3
+        #[arg(long, value_delimiter = ',')]
+        dashboards: Option<Vec<u64>>,
+        /// Where to write it.
+        #[arg(short, long, default_value = "stagehand-setup.zip")]
+        output: PathBuf,
+    },
+    /// Import a setup bundle in one transaction after checking all of it (stagehand must be
+    /// stopped; while it runs, use the admin UI or POST /api/import).
+    Import {
+        file: PathBuf,
+        /// Only report what would be created and what conflicts; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// For names already taken: rename, replace or skip.
+        #[arg(long, value_parser = ["rename", "replace", "skip"])]
+        on_conflict: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +82,64 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("stagehand: restore refused: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Export { dashboards, output } => {
+            match stagehand::bundle::offline::export(&settings, dashboards.as_deref(), &output) {
+                Ok(m) => {
+                    println!(
+                        "wrote {}: {} dashboards, {} widgets, {} commands, {} event bindings, {} media",
+                        output.display(),
+                        m.dashboards.len(),
+                        m.widgets.len(),
+                        m.commands.len(),
+                        m.event_bindings.len(),
+                        m.media.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("stagehand: export failed: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Import {
+            file,
+            dry_run,
+            on_conflict,
+        } => {
+            let choice = on_conflict
+                .as_deref()
+                .and_then(stagehand::bundle::OnConflict::parse);
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("stagehand: cannot start the async runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let run = stagehand::bundle::offline::import(&settings, &file, dry_run, choice);
+            match runtime.block_on(run) {
+                Ok((report, written)) => {
+                    match serde_json::to_string_pretty(&report) {
+                        Ok(s) => println!("{s}"),
+                        Err(e) => eprintln!("stagehand: {e}"),
+                    }
+                    if written {
+                        println!("imported {}", file.display());
+                    } else {
+                        println!("dry run: nothing was written");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("stagehand: import refused: {e}");
                     ExitCode::FAILURE
                 }
             }

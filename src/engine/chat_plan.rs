@@ -95,7 +95,7 @@ fn check_keys(spec: &FeatureSpec, values: &Map, field: &str) -> Result<(), Engin
 }
 
 /// A trigger without its prefix, for comparing names ("!Boom" and "boom" are the same).
-fn bare(name: &str) -> String {
+pub(super) fn bare(name: &str) -> String {
     name.trim()
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase()

@@ -4,6 +4,7 @@
 
 mod chat_plan;
 mod events;
+mod import_plan;
 mod media_plan;
 mod plan;
 mod request;
@@ -12,6 +13,7 @@ mod subject;
 mod world;
 mod writes;
 
+pub use import_plan::{Action as ImportAction, ImportReport, Item as ImportItem, plan_import};
 pub use media_plan::{MediaAssign, MediaPatch};
 pub use request::{DashboardPatch, ElementPatch, Request};
 pub use world::World;

@@ -189,6 +189,10 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
         Request::CreateMedia { media } => media_plan::create(world, media),
         Request::UpdateMedia { id, patch } => media_plan::update(world, *id, patch),
         Request::DeleteMedia { id, force } => media_plan::delete(world, *id, *force),
+        Request::Import {
+            bundle,
+            on_conflict,
+        } => super::import_plan::plan_request(world, bundle, *on_conflict, now_ms),
         Request::PatchElement {
             widget_id,
             name,

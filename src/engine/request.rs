@@ -83,6 +83,12 @@ pub enum Request {
         id: Id,
         force: bool,
     },
+    /// A whole setup bundle (already checked by `bundle::read`), in one transaction; see
+    /// `import_plan`. Without `on_conflict`, a name clash refuses it.
+    Import {
+        bundle: Box<crate::bundle::Manifest>,
+        on_conflict: Option<crate::bundle::OnConflict>,
+    },
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
@@ -141,6 +147,7 @@ impl Request {
             Request::CreateMedia { .. } => "create_media",
             Request::UpdateMedia { .. } => "update_media",
             Request::DeleteMedia { .. } => "delete_media",
+            Request::Import { .. } => "import",
         }
     }
 }

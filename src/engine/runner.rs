@@ -423,6 +423,13 @@ fn describe(world: &World, req: &Request) -> String {
         }
         Request::PutBinding { .. } => "event binding".to_string(),
         Request::CreateMedia { media } => format!("media \"{}\"", media.original_name),
+        Request::Import { bundle, .. } => format!(
+            "bundle ({} dashboards, {} widgets, {} commands, {} media)",
+            bundle.dashboards.len(),
+            bundle.widgets.len(),
+            bundle.commands.len(),
+            bundle.media.len()
+        ),
         Request::UpdateMedia { id, .. } | Request::DeleteMedia { id, .. } => {
             match world.media.get(id) {
                 Some(m) => format!("media \"{}\" ({id})", m.display_name_or_original()),

@@ -93,6 +93,10 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
             media_id: Some(*id),
             ..AuditSubject::default()
         },
+        Request::Import { .. } => AuditSubject {
+            kind: "bundle".into(),
+            ..AuditSubject::default()
+        },
         Request::DeleteBinding { id } => AuditSubject {
             kind: "binding".into(),
             binding_id: Some(*id),

@@ -9,7 +9,7 @@ use crate::model::{
 use crate::store::{Loaded, Write};
 use std::collections::{BTreeMap, HashSet};
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct World {
     pub dashboards: BTreeMap<Id, Dashboard>,
     pub widgets: BTreeMap<Id, Widget>,

@@ -323,7 +323,7 @@ pub async fn patch_element(
 
 /// Control characters have no business on an overlay (text is shown as typed): every string
 /// of an element edit loses them, newlines and tabs excepted, as feature text does.
-fn strip_control_chars(v: &mut serde_json::Value) {
+pub(super) fn strip_control_chars(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::String(s) if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {

@@ -119,6 +119,33 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::bundle::BundleError> for ApiError {
+    fn from(e: crate::bundle::BundleError) -> Self {
+        use crate::bundle::BundleError as B;
+        match &e {
+            B::Invalid { field, message } => ApiError::validation(field.clone(), message.clone()),
+            B::TooLarge { .. } => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
+                    .field("bundle")
+            }
+            B::UnknownVersion { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unsupported_version",
+                e.to_string(),
+            )
+            .field("manifest.version"),
+            B::Io(_) | B::Store(_) => {
+                tracing::error!(error = %e, "bundle i/o failed");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage_error",
+                    e.to_string(),
+                )
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Body {

@@ -2,6 +2,7 @@
 
 mod api;
 mod assets;
+mod bundle;
 mod chat_api;
 mod chat_test;
 pub mod error;
@@ -96,6 +97,20 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/obs/reconnect", post(api::obs_reconnect))
         .route("/backups", get(api::list_backups).post(api::backup_now))
+        .route("/export", get(bundle::export))
+        .route(
+            "/import",
+            post(bundle::import.layer(DefaultBodyLimit::disable())),
+        )
+        .route(
+            "/templates",
+            get(bundle::list_templates).post(bundle::save_template),
+        )
+        .route(
+            "/templates/{id}",
+            axum::routing::delete(bundle::delete_template),
+        )
+        .route("/templates/{id}/use", post(bundle::use_template))
         // Uploads are streamed and size-checked per file by the handler, not by the JSON limit.
         .route(
             "/media",

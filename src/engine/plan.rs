@@ -217,6 +217,12 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                 merge(&mut new.properties, props);
             }
             if let Some(b) = &patch.behavior {
+                crate::model::element_props::validate_behavior(b).map_err(|p| {
+                    EngineError::Validation {
+                        field: p.field,
+                        message: p.message,
+                    }
+                })?;
                 merge(&mut new.behavior, b);
             }
             if let Some(v) = patch.visible {

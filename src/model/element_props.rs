@@ -4,7 +4,8 @@
 //! only the keys every renderer interprets are typed here: placement, size, opacity, volume,
 //! font size and the free-form `css` object. A value the overlay could not render sensibly
 //! (`opacity: 5`, `width: -50`, an unknown CSS property) is refused naming the field instead of
-//! being saved and moving the overlay. Pure: no I/O.
+//! being saved and moving the overlay. `behavior` edits (entrance, exit, loop) are checked
+//! against the kinds, easings and ranges the overlay animates. Pure: no I/O.
 
 use super::Map;
 use serde_json::Value;
@@ -83,6 +84,130 @@ pub fn validate(patch: &Map) -> Result<(), PropError> {
                 ));
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Entrance/exit kinds the overlay animates (docs/protocol.md "behavior"), with the older
+/// aliases widgets still send.
+const PHASE_KINDS: &[&str] = &[
+    "none",
+    "fade",
+    "slide",
+    "scale",
+    "pop",
+    "grow",
+    "shrink",
+    "bounce",
+    "explosion",
+];
+const LOOP_KINDS: &[&str] = &["none", "pulse", "float", "shake", "spin"];
+const EASINGS: &[&str] = &[
+    "smooth",
+    "linear",
+    "ease",
+    "ease-in",
+    "ease-out",
+    "ease-in-out",
+    "back",
+    "snappy",
+];
+const DIRECTIONS: &[&str] = &["up", "down", "left", "right"];
+/// Longest entrance/exit and longest delay, in seconds (the overlay clamps to the same).
+const MAX_PHASE_S: f64 = 10.0;
+
+/// Checks a behaviour patch (`entrance`, `exit`, `loop`); `null` removes a key. The picker in
+/// the admin UI only offers valid values; this keeps a hand-written request just as honest.
+pub fn validate_behavior(patch: &Map) -> Result<(), PropError> {
+    for (key, value) in patch {
+        if value.is_null() {
+            continue;
+        }
+        match key.as_str() {
+            "entrance" | "exit" => phase(key, value)?,
+            "loop" => looped(value)?,
+            _ => {
+                return Err(behavior_err(key, "behavior takes entrance, exit and loop"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn behavior_err(field: impl Into<String>, message: impl Into<String>) -> PropError {
+    PropError {
+        field: format!("behavior.{}", field.into()),
+        message: message.into(),
+    }
+}
+
+/// A string that must be one of `allowed` (case-insensitive, like the overlay).
+fn one_of(field: &str, v: &Value, allowed: &[&str]) -> Result<(), PropError> {
+    match v.as_str().map(|s| s.trim().to_ascii_lowercase()) {
+        Some(s) if allowed.contains(&s.as_str()) => Ok(()),
+        _ => Err(behavior_err(
+            field,
+            format!("{field} must be one of {}", allowed.join(", ")),
+        )),
+    }
+}
+
+fn seconds(field: &str, v: &Value, min: f64, max: f64) -> Result<(), PropError> {
+    match v.as_f64().filter(|n| n.is_finite()) {
+        Some(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(behavior_err(
+            field,
+            format!("{field} must be a number from {min} to {max}"),
+        )),
+    }
+}
+
+fn phase(key: &str, v: &Value) -> Result<(), PropError> {
+    if v.is_string() {
+        return one_of(key, v, PHASE_KINDS);
+    }
+    let obj = v
+        .as_object()
+        .ok_or_else(|| behavior_err(key, format!("{key} must be a kind or an object")))?;
+    for (k, v) in obj {
+        let f = format!("{key}.{k}");
+        match k.as_str() {
+            "type" => one_of(&f, v, PHASE_KINDS)?,
+            "duration" | "delay" => seconds(&f, v, 0.0, MAX_PHASE_S)?,
+            "easing" => one_of(&f, v, EASINGS)?,
+            "direction" => one_of(&f, v, DIRECTIONS)?,
+            _ => {
+                return Err(behavior_err(
+                    f,
+                    format!("{key} takes type, duration, delay, easing and direction"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn looped(v: &Value) -> Result<(), PropError> {
+    if v.is_string() {
+        return one_of("loop", v, LOOP_KINDS);
+    }
+    let obj = v
+        .as_object()
+        .ok_or_else(|| behavior_err("loop", "loop must be a kind or an object"))?;
+    for (k, v) in obj {
+        let f = format!("loop.{k}");
+        match k.as_str() {
+            "type" => one_of(&f, v, LOOP_KINDS)?,
+            "duration" => seconds(&f, v, 0.2, 60.0)?,
+            "intensity" => seconds(&f, v, 0.25, 3.0)?,
+            "easing" => one_of(&f, v, EASINGS)?,
+            _ => {
+                return Err(behavior_err(
+                    f,
+                    "loop takes type, duration, intensity and easing",
+                ));
+            }
         }
     }
     Ok(())
@@ -293,6 +418,67 @@ mod tests {
             field(json!({"media_roles": ["x"]})),
             "properties.media_roles"
         );
+    }
+
+    fn behavior_field(v: Value) -> String {
+        validate_behavior(v.as_object().expect("object"))
+            .expect_err("refused")
+            .field
+    }
+
+    #[test]
+    fn behavior_edits_are_checked() {
+        validate_behavior(
+            json!({
+                "entrance": {"type": "slide", "duration": 0.4, "delay": 1.5, "easing": "back", "direction": "left"},
+                "exit": "Fade",
+                "loop": {"type": "pulse", "duration": 1.2, "intensity": 2},
+            })
+            .as_object()
+            .expect("object"),
+        )
+        .expect("valid");
+        validate_behavior(
+            json!({"loop": null, "entrance": {"type": "none"}})
+                .as_object()
+                .expect("object"),
+        )
+        .expect("removals and none are fine");
+        assert_eq!(
+            behavior_field(json!({"entrance": {"type": "wobble"}})),
+            "behavior.entrance.type"
+        );
+        assert_eq!(
+            behavior_field(json!({"exit": {"duration": 11}})),
+            "behavior.exit.duration"
+        );
+        assert_eq!(
+            behavior_field(json!({"exit": {"delay": -1}})),
+            "behavior.exit.delay"
+        );
+        assert_eq!(
+            behavior_field(json!({"entrance": {"easing": "bouncy"}})),
+            "behavior.entrance.easing"
+        );
+        assert_eq!(
+            behavior_field(json!({"entrance": {"direction": "in"}})),
+            "behavior.entrance.direction"
+        );
+        assert_eq!(
+            behavior_field(json!({"entrance": {"speed": 2}})),
+            "behavior.entrance.speed"
+        );
+        assert_eq!(behavior_field(json!({"entrance": 3})), "behavior.entrance");
+        assert_eq!(behavior_field(json!({"loop": "wiggle"})), "behavior.loop");
+        assert_eq!(
+            behavior_field(json!({"loop": {"intensity": 9}})),
+            "behavior.loop.intensity"
+        );
+        assert_eq!(
+            behavior_field(json!({"loop": {"duration": 0.1}})),
+            "behavior.loop.duration"
+        );
+        assert_eq!(behavior_field(json!({"wobble": true})), "behavior.wobble");
     }
 
     #[test]

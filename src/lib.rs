@@ -10,6 +10,7 @@ pub mod media;
 pub mod metrics;
 pub mod model;
 pub mod server;
+pub mod settings;
 pub mod shutdown;
 pub mod store;
 pub mod widgets;

@@ -185,6 +185,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64) -> Result<Plan, EngineErr
         Request::CreateMedia { media } => media_plan::create(world, media),
         Request::UpdateMedia { id, patch } => media_plan::update(world, *id, patch),
         Request::DeleteMedia { id, force } => media_plan::delete(world, *id, *force),
+        Request::PutSettings { changes } => super::settings_plan::plan(changes),
         Request::PatchElement {
             widget_id,
             name,

@@ -81,6 +81,11 @@ pub enum Request {
         id: Id,
         force: bool,
     },
+    /// Save (or forget, `None`) settings from the admin UI; validated by the settings
+    /// service against every layer before it gets here.
+    PutSettings {
+        changes: crate::settings::Changes,
+    },
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
@@ -139,6 +144,7 @@ impl Request {
             Request::CreateMedia { .. } => "create_media",
             Request::UpdateMedia { .. } => "update_media",
             Request::DeleteMedia { .. } => "delete_media",
+            Request::PutSettings { .. } => "update_settings",
         }
     }
 }

@@ -50,7 +50,7 @@ pub struct AuditEntry {
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditSubject {
-    /// widget | dashboard | command | binding | element | media
+    /// widget | dashboard | command | binding | element | media | settings
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<Id>,

@@ -76,8 +76,7 @@ pub async fn probe(
         .map_err(|_| ProbeFailure::Timeout(timeout.as_secs_f64()))?
 }
 
-type Ws =
-    tokio_websockets::WebSocketStream<tokio_websockets::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws = tokio_websockets::WebSocketStream<tokio::net::TcpStream>;
 
 async fn probe_inner(
     host: &str,
@@ -93,11 +92,19 @@ async fn probe_inner(
             address: address.clone(),
             detail: format!("not a valid address ({e})"),
         })?;
-    let (mut ws, _) = builder.connect().await.map_err(|e| ProbeFailure::Unreachable {
-        address: address.clone(),
-        detail: crate::error::error_chain(&e),
+    // TCP first: "nothing listens there" and "something else listens there" differ.
+    let tcp = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|e| ProbeFailure::Unreachable {
+            address: address.clone(),
+            detail: e.to_string(),
+        })?;
+    let (mut ws, _) = builder.connect_on(tcp).await.map_err(|e| {
+        ProbeFailure::Protocol(format!(
+            "{address} answers, but not as obs-websocket ({})",
+            crate::error::error_chain(&e)
+        ))
     })?;
-
     let hello = next(&mut ws, password.is_some()).await?;
     if hello["op"] != 0 {
         return Err(ProbeFailure::Protocol(format!(

@@ -1,5 +1,6 @@
-//! Settings: built-in defaults (config/default.toml) < config file < `STAGEHAND__*` env.
-//! A bad file or value stops start-up with a message naming the key.
+//! Settings: built-in defaults (config/default.toml) < values saved from the admin UI <
+//! config file < `STAGEHAND__*` env. A bad file or value stops start-up with a message
+//! naming the key. Which layer a value came from is `crate::settings`' business.
 
 use config::{Config, Environment, File, FileFormat};
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The defaults, embedded so the binary runs from any directory.
 pub const DEFAULTS: &str = include_str!("../config/default.toml");
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: Server,
@@ -19,9 +20,12 @@ pub struct Settings {
     pub twitch: Twitch,
     pub chat: Chat,
     pub log: Log,
+    /// The config file these settings were read from (None: none), for `crate::settings`.
+    #[serde(skip)]
+    pub config_file: Option<PathBuf>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
     pub bind: String,
@@ -34,7 +38,7 @@ pub struct Server {
     pub max_connections: usize,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Storage {
     pub data_dir: PathBuf,
@@ -45,7 +49,7 @@ pub struct Storage {
     pub backups_keep: usize,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overlay {
     pub client_queue: usize,
@@ -59,7 +63,7 @@ pub enum OnConnect {
     ApplyDashboard,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Obs {
     pub enabled: bool,
@@ -87,7 +91,7 @@ impl Obs {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Twitch {
     pub enabled: bool,
@@ -113,14 +117,14 @@ impl Twitch {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chat {
     pub prefix: String,
     pub reply_min_interval_s: f64,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Log {
     pub level: String,
@@ -148,21 +152,31 @@ impl Settings {
     /// Loads the layered settings. `file` is `--config`; without it ./stagehand.toml is
     /// used when present.
     pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
-        let mut builder = Config::builder().add_source(File::from_str(DEFAULTS, FileFormat::Toml));
-        match file {
+        Self::load_with(file, "")
+    }
+
+    /// Like [`Settings::load`] with `saved` (TOML: the values saved from the admin UI) layered
+    /// between the defaults and the config file.
+    pub fn load_with(file: Option<&Path>, saved: &str) -> Result<Settings, ConfigError> {
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .add_source(File::from_str(saved, FileFormat::Toml));
+        let used = match file {
             Some(path) => {
                 if !path.exists() {
                     return Err(ConfigError::Missing(path.to_path_buf()));
                 }
                 builder =
                     builder.add_source(File::from(path).format(FileFormat::Toml).required(true));
+                Some(path.to_path_buf())
             }
             None => {
                 builder = builder
-                    .add_source(File::new("stagehand.toml", FileFormat::Toml).required(false))
+                    .add_source(File::new("stagehand.toml", FileFormat::Toml).required(false));
+                Some(PathBuf::from("stagehand.toml")).filter(|p| p.exists())
             }
-        }
-        let settings: Settings = builder
+        };
+        let mut settings: Settings = builder
             .add_source(
                 Environment::with_prefix("STAGEHAND")
                     .prefix_separator("__")
@@ -174,6 +188,7 @@ impl Settings {
             .build()?
             .try_deserialize()?;
         settings.validate()?;
+        settings.config_file = used;
         Ok(settings)
     }
 

@@ -11,6 +11,7 @@ pub mod media;
 pub mod metrics;
 pub mod model;
 pub mod server;
+pub mod settings;
 pub mod shutdown;
 pub mod store;
 pub mod widgets;

@@ -2,15 +2,16 @@
 //! again in the right order on shutdown (stop accepting, close sockets, finish writes).
 
 use crate::bridge::obs::ObsBridge;
-use crate::bridge::twitch::{ChatStats, TwitchBridge};
+use crate::bridge::twitch::ChatStats;
 use crate::config::{ConfigError, Settings};
 use crate::engine::{ChatTable, Engine, EngineConfig, SceneIntent, World};
 use crate::http::{AppState, router};
 use crate::hub::Hub;
 use crate::shutdown;
 use crate::store::{Store, StoreError};
+use crate::settings::twitch_link::BridgeParts;
+use crate::settings::{Layers, SettingsService, TwitchLink};
 use stagehand_obs::ObsHandle;
-use stagehand_twitch::TwitchHandle;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,7 +38,6 @@ pub enum StartError {
 /// are accepted (tests and scripts wait for that line).
 pub async fn run(settings: Settings) -> Result<(), StartError> {
     let started = Instant::now();
-    let addr = settings.bind_addr()?;
     let dir = settings.storage.data_dir.clone();
     // A damaged file is refused before anything could write to it.
     crate::store::backup::check(&dir)?;
@@ -50,6 +50,23 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         dir: dir.display().to_string(),
         source,
     })?;
+    // Values saved from the settings page sit between the defaults and the config file.
+    let layers = Layers::capture(settings.config_file.as_deref());
+    let saved = store
+        .read()
+        .and_then(|r| r.settings())
+        .map_err(|source| StartError::Store {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+    let settings = match layers.settings(&saved) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "the settings saved in the admin UI do not fit this config; starting without them");
+            settings
+        }
+    };
+    let addr = settings.bind_addr()?;
     let keep = settings.storage.backups_keep;
     match store.backup(keep) {
         Ok(path) => tracing::info!(file = %path.display(), "backed up the data file"),
@@ -89,12 +106,13 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     let (stop_tx, stop_rx) = shutdown::channel();
 
     let (obs, obs_events) = ObsHandle::spawn(settings.obs.adapter_settings());
+    let (on_connect_tx, on_connect) = tokio::sync::watch::channel(settings.obs.on_connect);
     let bridge = ObsBridge {
         obs: obs.clone(),
         engine: engine.clone(),
         store: store.clone(),
         hub: hub.clone(),
-        on_connect: settings.obs.on_connect,
+        on_connect,
         overlay_urls: overlay_urls(local),
     };
     let bridge = tokio::spawn(bridge.run(obs_events, scene_rx, stop_rx.clone()));
@@ -117,19 +135,32 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     }
 
     let chat_stats = Arc::new(ChatStats::default());
-    let (twitch, twitch_events) =
-        TwitchHandle::spawn(settings.twitch.adapter_settings(&settings.chat));
-    let chat_bridge = TwitchBridge {
-        twitch: twitch.clone(),
-        obs: obs.clone(),
-        engine: engine.clone(),
-        store: store.clone(),
-        hub: hub.clone(),
-        prefix: settings.chat.prefix.clone(),
-        table: chat_rx,
-        stats: chat_stats.clone(),
-    };
-    let chat_bridge = tokio::spawn(chat_bridge.run(twitch_events, stop_rx.clone()));
+    let twitch = TwitchLink::start(
+        BridgeParts {
+            obs: obs.clone(),
+            engine: engine.clone(),
+            store: store.clone(),
+            hub: hub.clone(),
+            table: chat_rx,
+            stats: chat_stats.clone(),
+        },
+        &settings,
+    );
+
+    let settings = Arc::new(settings);
+    let config = Arc::new(SettingsService::new(
+        store.clone(),
+        engine.clone(),
+        layers,
+        settings.clone(),
+    ));
+    let live = tokio::spawn(crate::settings::live::run(
+        config.subscribe(),
+        obs.clone(),
+        on_connect_tx,
+        twitch.clone(),
+        stop_rx.clone(),
+    ));
 
     let app = AppState {
         engine,
@@ -138,7 +169,8 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         obs: obs.clone(),
         twitch: twitch.clone(),
         chat_stats,
-        settings: Arc::new(settings),
+        settings,
+        config,
         started,
         shutdown: stop_rx.clone(),
     };
@@ -176,9 +208,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     )
     .await;
     let _ = bridge.await;
-    let _ = chat_bridge.await;
-    obs.shutdown().await;
+    let _ = live.await;
     twitch.shutdown().await;
+    obs.shutdown().await;
     // Every request accepted so far has been answered; commit whatever is still queued.
     tokio::task::spawn_blocking(move || engine_thread.shutdown())
         .await

@@ -108,7 +108,7 @@ async fn build_setup(d: &Daemon) {
         &d.url(&format!("/api/widgets/{cid}/elements/confetti_particle")),
         Some(
             json!({"media": {"image": {"ids": [img, img2], "pick": "sequence"}},
-                    "properties": {"opacity": 0.5}, "behavior": {"spin": true}}),
+                    "properties": {"opacity": 0.5}, "behavior": {"loop": {"type": "spin", "duration": 2.0}}}),
         ),
     )
     .await;

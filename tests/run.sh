@@ -44,7 +44,8 @@ cargo test --workspace
 # 5. Browser side: unit tests, then real Chromium against the daemon built above.
 step "overlay/admin unit tests (vitest)"
 (cd overlay && npm test)
-step "browser tests (Chromium + daemon)"
+step "browser tests (Chromium + daemon + a real OBS for the settings page)"
+cargo build -p stagehand-obs --example test_obs --features test-obs
 (cd overlay && STAGEHAND_BIN="$top/target/debug/stagehand" npm run e2e)
 
 step "all tests passed; screenshots in $STAGEHAND_ARTIFACTS"

@@ -34,7 +34,8 @@ pub struct ObsBridge {
     pub engine: Engine,
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
-    pub on_connect: OnConnect,
+    /// Live: the settings page may change it while we run.
+    pub on_connect: watch::Receiver<OnConnect>,
     /// URL prefixes of our overlay, to refresh stale OBS browser sources.
     pub overlay_urls: Vec<String>,
 }
@@ -105,7 +106,8 @@ impl ObsBridge {
                     st.refreshed = true;
                     self.refresh_overlays().await;
                 }
-                match self.on_connect {
+                let on_connect = *self.on_connect.borrow();
+                match on_connect {
                     OnConnect::FollowObs => self.follow(&current_scene).await,
                     OnConnect::ApplyDashboard => {
                         let wanted = intent.borrow().clone();

@@ -9,6 +9,7 @@ mod media_plan;
 mod plan;
 mod request;
 mod runner;
+mod settings_plan;
 mod subject;
 mod world;
 mod writes;

@@ -193,6 +193,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
             bundle,
             on_conflict,
         } => super::import_plan::plan_request(world, bundle, *on_conflict, now_ms),
+        Request::PutSettings { changes } => super::settings_plan::plan(changes),
         Request::PatchElement {
             widget_id,
             name,

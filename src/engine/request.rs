@@ -89,6 +89,11 @@ pub enum Request {
         bundle: Box<crate::bundle::Manifest>,
         on_conflict: Option<crate::bundle::OnConflict>,
     },
+    /// Save (or forget, `None`) settings from the admin UI; validated by the settings
+    /// service against every layer before it gets here.
+    PutSettings {
+        changes: crate::settings::Changes,
+    },
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
@@ -148,6 +153,7 @@ impl Request {
             Request::UpdateMedia { .. } => "update_media",
             Request::DeleteMedia { .. } => "delete_media",
             Request::Import { .. } => "import",
+            Request::PutSettings { .. } => "update_settings",
         }
     }
 }

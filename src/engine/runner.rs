@@ -436,6 +436,15 @@ fn describe(world: &World, req: &Request) -> String {
                 None => format!("media {id}"),
             }
         }
+        // Keys only: values may be secrets.
+        Request::PutSettings { changes } => format!(
+            "settings {}",
+            changes
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -102,5 +102,9 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
             binding_id: Some(*id),
             ..AuditSubject::default()
         },
+        Request::PutSettings { .. } => AuditSubject {
+            kind: "settings".into(),
+            ..AuditSubject::default()
+        },
     }
 }

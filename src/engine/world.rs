@@ -128,6 +128,9 @@ impl World {
             Write::Audit(e) => Write::AuditDelete(e.id),
             Write::AuditDelete(id) => Write::AuditDelete(*id),
             Write::Cooldown(key, at) => Write::Cooldown(key.clone(), *at),
+            // Saved settings live only on disk (the settings service reads them after the
+            // commit); nothing to undo in memory.
+            Write::Setting(key, v) => Write::Setting(key.clone(), v.clone()),
         }
     }
 }

@@ -32,7 +32,7 @@ fn command_view(app: &AppState, r: &StoreReader, command: ChatCommand) -> ApiRes
         .and_then(|w| widgets::feature_of(&w, &command.feature))
         .map(|f| f.parameters)
         .unwrap_or_default();
-    let usage = chat::command_usage(&app.settings.chat.prefix, &command, &specs);
+    let usage = chat::command_usage(&app.config.current().chat.prefix, &command, &specs);
     Ok(CommandView { usage, command })
 }
 
@@ -74,7 +74,7 @@ pub async fn create_command(
     State(app): State<AppState>,
     JsonBody(mut body): JsonBody<Map>,
 ) -> ApiResult<Response> {
-    normalize_names(&app.settings.chat.prefix, &mut body);
+    normalize_names(&app.config.current().chat.prefix, &mut body);
     let id = app
         .engine
         .call(Actor::Admin, Request::PutCommand { id: None, body })
@@ -94,7 +94,7 @@ pub async fn update_command(
     IdPath(id): IdPath,
     JsonBody(mut body): JsonBody<Map>,
 ) -> ApiResult<Json<CommandView>> {
-    normalize_names(&app.settings.chat.prefix, &mut body);
+    normalize_names(&app.config.current().chat.prefix, &mut body);
     app.engine
         .call(Actor::Admin, Request::PutCommand { id: Some(id), body })
         .await?;

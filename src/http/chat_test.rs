@@ -108,7 +108,8 @@ pub async fn test_command(
         .filter(|u| !u.is_empty())
         .unwrap_or("viewer")
         .to_string();
-    let prefix = &app.settings.chat.prefix;
+    let current = app.config.current();
+    let prefix = &current.chat.prefix;
     let roles = roles_for(b.role);
 
     let r = app.store.read()?;

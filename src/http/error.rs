@@ -95,6 +95,21 @@ impl From<EngineError> for ApiError {
     }
 }
 
+impl From<crate::settings::SettingsError> for ApiError {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        use crate::settings::SettingsError as S;
+        match e {
+            S::Invalid { field, message } => ApiError::validation(field, message),
+            S::Pinned { ref field, .. } => {
+                let field = field.clone();
+                ApiError::new(StatusCode::CONFLICT, "setting_pinned", e.to_string()).field(field)
+            }
+            S::Engine(e) => e.into(),
+            S::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<stagehand_obs::ObsError> for ApiError {
     fn from(e: stagehand_obs::ObsError) -> Self {
         use stagehand_obs::ObsError as O;

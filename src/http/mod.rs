@@ -12,6 +12,7 @@ mod health;
 pub mod listener;
 mod media;
 mod request_id;
+mod settings;
 mod views;
 mod ws;
 
@@ -36,9 +37,13 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub hub: Arc<Hub>,
     pub obs: stagehand_obs::ObsHandle,
-    pub twitch: stagehand_twitch::TwitchHandle,
+    /// The current Twitch connection (replaced when its settings change).
+    pub twitch: crate::settings::TwitchLink,
     pub chat_stats: Arc<crate::bridge::twitch::ChatStats>,
+    /// The settings the daemon started with (bind, token, limits: restart to change).
     pub settings: Arc<Settings>,
+    /// Live settings: saved from the UI, applied without a restart.
+    pub config: Arc<crate::settings::SettingsService>,
     pub started: Instant,
     /// Flips to true on shutdown; WebSocket sessions close when it does.
     pub shutdown: watch::Receiver<bool>,
@@ -96,6 +101,11 @@ pub fn router(app: AppState) -> Router {
                 .delete(chat_api::delete_binding),
         )
         .route("/obs/reconnect", post(api::obs_reconnect))
+        .route(
+            "/settings",
+            get(settings::get_settings).patch(settings::patch_settings),
+        )
+        .route("/settings/obs/test", post(settings::test_obs))
         .route("/backups", get(api::list_backups).post(api::backup_now))
         .route("/export", get(bundle::export))
         .route(

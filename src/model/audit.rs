@@ -54,7 +54,7 @@ pub struct AuditEntry {
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditSubject {
-    /// widget | dashboard | command | binding | element | media | bundle
+    /// widget | dashboard | command | binding | element | media | bundle | settings
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<Id>,

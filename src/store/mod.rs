@@ -18,7 +18,7 @@ use std::path::Path;
 use tables::*;
 
 /// The schema this build writes. Older files are migrated on open; newer ones are refused.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -71,6 +71,9 @@ pub enum Write {
     Binding(Id, Option<EventBinding>),
     /// (command id, user id or "" for global) → last fired, unix ms.
     Cooldown((Id, String), u64),
+    /// A setting saved from the admin UI (`None` forgets it). Its `Debug` never shows the
+    /// value: secrets travel in it.
+    Setting(String, Option<crate::settings::Value>),
 }
 
 /// Everything the engine keeps in memory, read once at start-up.
@@ -165,6 +168,7 @@ impl Store {
             let mut commands = txn.open_table(COMMANDS)?;
             let mut bindings = txn.open_table(EVENT_BINDINGS)?;
             let mut cooldowns = txn.open_table(COOLDOWNS)?;
+            let mut settings = txn.open_table(SETTINGS)?;
             for w in writes {
                 match w {
                     Write::Dashboard(id, Some(d)) => {
@@ -253,6 +257,12 @@ impl Store {
                     Write::Cooldown((id, user), at) => {
                         cooldowns.insert((*id, user.as_str()), at)?;
                     }
+                    Write::Setting(key, Some(v)) => {
+                        settings.insert(key.as_str(), enc("settings", v.json())?.as_slice())?;
+                    }
+                    Write::Setting(key, None) => {
+                        settings.remove(key.as_str())?;
+                    }
                 }
             }
         }
@@ -264,7 +274,7 @@ impl Store {
 /// Schema migrations: `MIGRATIONS[v]` upgrades version `v` to `v + 1`, all inside the
 /// caller's single write transaction.
 type Migration = fn(&redb::WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[create_tables_v1, event_bindings_v2];
+const MIGRATIONS: &[Migration] = &[create_tables_v1, event_bindings_v2, settings_v3];
 
 /// v0 → v1: an empty file gets every table and its id counters.
 fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
@@ -298,6 +308,12 @@ fn event_bindings_v2(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
             meta.insert(kind.counter_key(), 1)?;
         }
     }
+    Ok(())
+}
+
+/// v2 → v3: settings saved from the admin UI.
+fn settings_v3(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(SETTINGS)?;
     Ok(())
 }
 
@@ -408,7 +424,7 @@ mod tests {
             txn.commit().unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         let loaded = store.load().unwrap();
         assert_eq!(loaded.dashboards[&1].name, "Old");
         assert_eq!(loaded.counters[&Kind::Binding], 1);

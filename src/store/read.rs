@@ -131,6 +131,25 @@ impl StoreReader {
         Ok(out)
     }
 
+    /// Settings saved from the admin UI, by key. A value that no longer decodes is skipped
+    /// (and logged by key only) so one bad record cannot stop the daemon.
+    pub fn settings(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, crate::settings::Value>, StoreError> {
+        let table = self.txn.open_table(SETTINGS)?;
+        let mut out = std::collections::BTreeMap::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            match dec::<serde_json::Value>("settings", v.value()) {
+                Ok(json) => {
+                    out.insert(k.value().to_string(), crate::settings::Value::new(json));
+                }
+                Err(e) => tracing::warn!(key = k.value(), error = %e, "unreadable saved setting"),
+            }
+        }
+        Ok(out)
+    }
+
     pub fn active_dashboard(&self) -> Result<Option<Id>, StoreError> {
         let meta = self.txn.open_table(META)?;
         Ok(meta

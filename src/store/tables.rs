@@ -21,3 +21,6 @@ pub const EVENT_BINDINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("ev
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// (widget id, follow-up key) → pending follow-up.
 pub const TIMERS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("timers");
+/// Settings saved from the admin UI: key (`obs.port`) → MessagePack of its JSON value.
+/// Added in schema v3. Below the config file and the environment in precedence.
+pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");

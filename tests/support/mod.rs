@@ -20,6 +20,9 @@ pub struct Daemon {
     envs: Vec<(String, String)>,
     /// Runs the daemon under this open-file limit (soft and hard), via prlimit(1).
     pub nofile: Option<u64>,
+    /// Variables of the default test environment left out (e.g. `STAGEHAND__OBS__ENABLED`,
+    /// so the settings page may change it).
+    pub unset: Vec<String>,
 }
 
 impl Daemon {
@@ -29,6 +32,11 @@ impl Daemon {
     }
 
     pub fn start_with(envs: &[(&str, &str)]) -> Daemon {
+        Self::start_without(envs, &[])
+    }
+
+    /// Like `start_with`, without the default test variables named in `unset`.
+    pub fn start_without(envs: &[(&str, &str)], unset: &[&str]) -> Daemon {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().to_path_buf();
         let envs: Vec<(String, String)> = envs
@@ -43,6 +51,7 @@ impl Daemon {
             _tmp: Some(tmp),
             envs,
             nofile: None,
+            unset: unset.iter().map(|s| s.to_string()).collect(),
         };
         d.spawn();
         d
@@ -81,6 +90,9 @@ impl Daemon {
                     .open(self.dir.join("daemon.log"))
                     .expect("log"),
             ));
+        for k in &self.unset {
+            cmd.env_remove(k);
+        }
         for (k, v) in &self.envs {
             cmd.env(k, v);
         }

@@ -20,6 +20,7 @@ mod backoff;
 mod connection;
 mod error;
 mod handle;
+mod probe;
 mod raw;
 mod settings;
 mod state;
@@ -29,5 +30,6 @@ pub mod testing;
 
 pub use error::ObsError;
 pub use handle::ObsHandle;
+pub use probe::{MIN_OBS, MIN_WEBSOCKET, ProbeFailure, ProbeInfo, probe};
 pub use settings::ObsSettings;
 pub use state::{ObsEvent, ObsState, ObsStatus, SceneInfo};

@@ -53,6 +53,7 @@ const ACTION_TEXT: Record<string, string> = {
   create_event_binding: 'Created event binding',
   update_event_binding: 'Updated event binding',
   delete_event_binding: 'Deleted event binding',
+  update_settings: 'Changed',
 };
 
 /** Actions after which lists and panels may have changed (re-fetch them). */

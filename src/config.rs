@@ -47,6 +47,7 @@ pub struct Storage {
     pub audit_keep: u64,
     pub backup_every_h: f64,
     pub backups_keep: usize,
+    pub max_pending_writes: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
@@ -232,6 +233,12 @@ impl Settings {
                     "must be 0 (off) or between 0 and 24 hours",
                 )
             })?;
+        }
+        if !(16..=1_000_000).contains(&self.storage.max_pending_writes) {
+            return Err(invalid(
+                "storage.max_pending_writes",
+                "must be between 16 and 1000000",
+            ));
         }
         if !(1..=1000).contains(&self.storage.backups_keep) {
             return Err(invalid(

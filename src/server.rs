@@ -87,6 +87,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         audit_keep: settings.storage.audit_keep,
         backups_keep: keep,
         max_group: 256,
+        max_pending: settings.storage.max_pending_writes,
     };
     let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
     let (chat_tx, chat_rx) = tokio::sync::watch::channel(Arc::new(ChatTable::default()));

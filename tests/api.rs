@@ -569,3 +569,57 @@ async fn executions_say_whether_they_were_live_and_audit_entries_are_structured(
     assert_eq!(audit[0]["ok"], false);
     assert_eq!(audit[0]["subject"]["feature"], "no_such_feature");
 }
+
+/// A flood of writes larger than `storage.max_pending_writes` is told to back off (503,
+/// `Retry-After`, code `busy`) instead of growing the queue; what was accepted is exactly
+/// what was written, and the daemon serves normally right after.
+#[tokio::test]
+async fn a_write_flood_beyond_the_queue_bound_gets_503_with_retry_after_and_loses_nothing_accepted()
+{
+    let d = Daemon::start_with(&[("STAGEHAND__STORAGE__MAX_PENDING_WRITES", "16")]);
+    let (_, w) = setup_widget(&d, "DeathCounterWidget", json!({})).await;
+    let wid = w["id"].as_u64().unwrap();
+    let url = d.url(&format!("/api/widgets/{wid}/execute"));
+    let client = http();
+    let sends = (0..400).map(|_| {
+        let req = client
+            .post(&url)
+            .json(&json!({"feature": "increment_deaths", "parameters": {"amount": 1}}));
+        async move {
+            let r = req.send().await.expect("the daemon answers every request");
+            let status = r.status().as_u16();
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body: serde_json::Value = r.json().await.expect("a JSON body");
+            (status, retry, body)
+        }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let mut accepted = 0;
+    for (status, retry, body) in &answers {
+        match status {
+            200 => accepted += 1,
+            503 => {
+                assert_eq!(body["error"]["code"], "busy", "{body}");
+                assert_eq!(retry.as_deref(), Some("1"), "{body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    let (s, r) = execute(&d, wid, "increment_deaths", json!({"amount": 1})).await;
+    assert_eq!(s, 200, "the daemon serves right after the flood: {r}");
+    let counter = r["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "death_count")
+        .unwrap();
+    assert_eq!(
+        counter["properties"]["value"],
+        accepted + 1,
+        "every accepted increment was written, no refused one was"
+    );
+}

@@ -70,6 +70,7 @@ pub async fn import(
         audit_keep: settings.storage.audit_keep,
         max_group: 1,
         backups_keep: settings.storage.backups_keep,
+        max_pending: settings.storage.max_pending_writes,
     };
     let (engine, thread) = Engine::start(store, world, hub, scene, chat, config)
         .map_err(|e| format!("cannot start the engine: {e}"))?;

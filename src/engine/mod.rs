@@ -50,6 +50,10 @@ pub enum EngineError {
     Storage(#[from] StoreError),
     #[error("stagehand is shutting down")]
     Unavailable,
+    /// More writes are waiting than `storage.max_pending_writes`: the caller should retry
+    /// shortly instead of the queue (and the daemon's memory) growing without bound.
+    #[error("stagehand is busy: {pending} changes are waiting to be saved; try again in a moment")]
+    Busy { pending: usize },
     /// The storage refused the commit (disk full, I/O error); nothing was changed.
     #[error("could not save the change: {0}")]
     CommitFailed(String),
@@ -107,6 +111,8 @@ enum Msg {
 pub struct Engine {
     tx: mpsc::Sender<Msg>,
     stats: Arc<Stats>,
+    /// Most requests queued and not yet taken by the engine thread.
+    max_pending: usize,
 }
 
 /// Which OBS scene the active dashboard wants, published after every commit that activates a
@@ -164,6 +170,9 @@ impl ChatTable {
 pub struct Stats {
     pub commands: std::sync::atomic::AtomicU64,
     pub commits: std::sync::atomic::AtomicU64,
+    /// Requests sent and not yet taken by the engine thread (the bounded part of the queue;
+    /// control messages such as deferred audit entries are never refused).
+    pub pending: std::sync::atomic::AtomicUsize,
 }
 
 /// Joins the engine thread on shutdown.
@@ -180,6 +189,8 @@ pub struct EngineConfig {
     pub max_group: usize,
     /// Backups kept by `Engine::backup`.
     pub backups_keep: usize,
+    /// Requests waiting for the engine beyond which new ones are refused with `Busy`.
+    pub max_pending: usize,
 }
 
 impl Engine {
@@ -194,6 +205,7 @@ impl Engine {
     ) -> std::io::Result<(Engine, EngineThread)> {
         let (tx, rx) = mpsc::channel();
         let stats = Arc::new(Stats::default());
+        let max_pending = config.max_pending;
         let thread_stats = stats.clone();
         let handle = std::thread::Builder::new()
             .name("stagehand-engine".into())
@@ -215,6 +227,7 @@ impl Engine {
             Engine {
                 tx: tx.clone(),
                 stats,
+                max_pending,
             },
             EngineThread { handle, tx },
         ))
@@ -276,15 +289,24 @@ impl Engine {
     }
 
     /// Queues a request NOW (so requests keep their order) and returns the reply to await later.
+    /// Refused with `Busy` while `max_pending` requests already wait: a flood (a script, a
+    /// stuck client retrying) gets told to back off instead of growing the queue without bound.
     pub fn enqueue(
         &self,
         actor: Actor,
         req: Request,
     ) -> Result<oneshot::Receiver<Answer>, EngineError> {
+        use std::sync::atomic::Ordering::AcqRel;
+        let pending = self.stats.pending.fetch_add(1, AcqRel);
+        if pending >= self.max_pending {
+            self.stats.pending.fetch_sub(1, AcqRel);
+            return Err(EngineError::Busy { pending });
+        }
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Msg::Request { req, actor, reply })
-            .map_err(|_| EngineError::Unavailable)?;
+        if self.tx.send(Msg::Request { req, actor, reply }).is_err() {
+            self.stats.pending.fetch_sub(1, AcqRel);
+            return Err(EngineError::Unavailable);
+        }
         Ok(rx)
     }
 }
@@ -296,5 +318,34 @@ impl EngineThread {
         if self.handle.join().is_err() {
             tracing::error!("engine thread panicked");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bound is on requests the engine thread has not taken yet: at the limit the next one
+    /// is refused (and not sent), and taking one makes room again.
+    #[test]
+    fn a_full_queue_refuses_with_busy_and_frees_up_when_the_engine_takes_one() {
+        let (tx, rx) = mpsc::channel();
+        let engine = Engine {
+            tx,
+            stats: Arc::new(Stats::default()),
+            max_pending: 2,
+        };
+        let req = || Request::ActivateDashboard { id: 1 };
+        let _a = engine.enqueue(Actor::Admin, req()).expect("first fits");
+        let _b = engine.enqueue(Actor::Admin, req()).expect("second fits");
+        let refused = engine.enqueue(Actor::Admin, req());
+        assert!(matches!(refused, Err(EngineError::Busy { pending: 2 })));
+        assert_eq!(rx.try_iter().count(), 2, "the refused request was never queued");
+        // What the runner does when it takes a request off the queue.
+        engine
+            .stats
+            .pending
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        assert!(engine.enqueue(Actor::Admin, req()).is_ok());
     }
 }

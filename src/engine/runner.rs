@@ -84,7 +84,10 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         // Everything that queued up while the previous commit was in flight joins this group.
         while let Some(m) = pending.take() {
             match m {
-                Msg::Request { req, actor, reply } => jobs.push(Job { req, actor, reply }),
+                Msg::Request { req, actor, reply } => {
+                    out.stats.pending.fetch_sub(1, Relaxed);
+                    jobs.push(Job { req, actor, reply })
+                }
                 Msg::Audit(entry) => audits.push(entry),
                 Msg::Ping(tx) => {
                     let _ = tx.send(());
@@ -466,6 +469,7 @@ mod tests {
             audit_keep,
             max_group: 64,
             backups_keep: 2,
+            max_pending: 1024,
         };
         (dir, store, world, hub, cfg)
     }

@@ -14,6 +14,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// Seconds for a `Retry-After` header (503 busy).
+    pub retry_after_s: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +41,7 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after_s: None,
         }
     }
 
@@ -81,6 +84,12 @@ impl From<EngineError> for ApiError {
                 e.to_string(),
             ),
             EngineError::Storage(s) => s.into(),
+            EngineError::Busy { .. } => {
+                let mut busy =
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string());
+                busy.retry_after_s = Some(1);
+                busy
+            }
             EngineError::Unavailable => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -171,6 +180,12 @@ impl IntoResponse for ApiError {
                 request_id: super::request_id::current(),
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(s) = self.retry_after_s {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        response
     }
 }

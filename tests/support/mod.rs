@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 
 pub struct Daemon {
@@ -323,4 +324,42 @@ pub fn element_named<'a>(frame: &'a Value, name: &str) -> Option<&'a Value> {
     } else {
         None
     }
+}
+
+/// Reads until the server closes the connection (EOF or reset); returns what arrived.
+pub async fn read_until_closed(s: &mut tokio::net::TcpStream, within: Duration) -> Option<Vec<u8>> {
+    let mut all = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    let end = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(end, s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(all),
+            Ok(Ok(n)) => all.extend_from_slice(&buf[..n]),
+            Err(_) => return None,
+        }
+    }
+}
+
+/// A masked client WebSocket frame (RFC 6455 §5.2), payload < 126 bytes.
+pub fn client_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mask = [0x37, 0xfa, 0x21, 0x3d];
+    let mut f = vec![0x80 | opcode, 0x80 | payload.len() as u8];
+    f.extend_from_slice(&mask);
+    f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    f
+}
+
+/// A TCP connection that has sent an overlay WebSocket upgrade request (the 101 unread).
+pub async fn raw_ws(d: &Daemon) -> tokio::net::TcpStream {
+    let mut s = tokio::net::TcpStream::connect(&d.addr)
+        .await
+        .expect("connect");
+    let req = format!(
+        "GET /ws?client_type=overlay HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n\r\n",
+        d.addr
+    );
+    s.write_all(req.as_bytes()).await.expect("upgrade request");
+    s
 }

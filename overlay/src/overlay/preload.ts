@@ -20,6 +20,13 @@ const MEDIA_READY_TIMEOUT_MS = 15_000;
 const MAX_ENTRIES = 300;
 
 const entries = new Map<string, Entry>();
+/** Files still loading; published as body[data-media-pending] for tests and benchmarks. */
+let pending = 0;
+
+function publishPending(delta: number): void {
+  pending += delta;
+  if (typeof document !== 'undefined' && document.body) document.body.dataset.mediaPending = String(pending);
+}
 
 function kindOf(m: MediaDetail): 'image' | 'audio' | 'video' {
   const t = m.mime_type.toLowerCase();
@@ -87,7 +94,9 @@ export function preloadMedia(m: MediaDetail): Promise<boolean> {
   if (known) return known.done;
   const entry: Entry = { state: 'loading', done: Promise.resolve(false) };
   const kind = kindOf(m);
+  publishPending(1);
   entry.done = (kind === 'image' ? loadImage(m.url, entry) : loadMedia(m.url, kind)).then((ok) => {
+    publishPending(-1);
     entry.state = ok ? 'ready' : 'failed';
     if (!ok) {
       entry.img = undefined;

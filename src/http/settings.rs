@@ -58,13 +58,20 @@ pub async fn test_obs(
     JsonBody(t): JsonBody<ObsTest>,
 ) -> Result<Json<ObsTestResult>, ApiError> {
     let current = app.config.current();
-    let host = t.host.as_deref().map(str::trim).unwrap_or(&current.obs.host);
+    let host = t
+        .host
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&current.obs.host);
     if host.is_empty() {
         return Err(ApiError::validation("host", "host must not be empty"));
     }
     let port = t.port.unwrap_or(current.obs.port);
     if port == 0 {
-        return Err(ApiError::validation("port", "port must be between 1 and 65535"));
+        return Err(ApiError::validation(
+            "port",
+            "port must be between 1 and 65535",
+        ));
     }
     let password = t.password.as_deref().unwrap_or(&current.obs.password);
     let timeout = Duration::from_secs_f64(current.obs.request_timeout_s);

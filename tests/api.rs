@@ -623,3 +623,94 @@ async fn a_write_flood_beyond_the_queue_bound_gets_503_with_retry_after_and_lose
         "every accepted increment was written, no refused one was"
     );
 }
+
+/// Command and binding bodies are typed merge-patches: a typo is refused by name instead of
+/// being dropped, `null` resets a field, and a create names the required field it lacks.
+#[tokio::test]
+async fn command_and_binding_bodies_are_typed_patches() {
+    let d = Daemon::start();
+    let c = http();
+    let (_, w) = setup_widget(&d, "ConfettiAlertWidget", json!({})).await;
+    let wid = w["id"].as_u64().expect("id");
+    let url = d.url("/api/commands");
+    let (s, e) = call(
+        &c,
+        "POST",
+        &url,
+        Some(json!({"widget_id": wid, "feature": "trigger_blast"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("trigger")),
+        "{e}"
+    );
+    let (s, cmd) = call(
+        &c,
+        "POST",
+        &url,
+        Some(json!({"trigger": "boom", "widget_id": wid, "feature": "trigger_blast", "cooldown_user_s": 30})),
+    )
+    .await;
+    assert_eq!(s, 201, "{cmd}");
+    assert_eq!(cmd["trigger"], "!boom");
+    let one = d.url(&format!("/api/commands/{}", cmd["id"]));
+    let (s, e) = call(&c, "PATCH", &one, Some(json!({"cooldown": 5}))).await;
+    assert_eq!(s, 422, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("cooldown"),
+        "{e}"
+    );
+    let (s, v) = call(
+        &c,
+        "PATCH",
+        &one,
+        Some(json!({"cooldown_user_s": null, "enabled": false})),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (
+            v["cooldown_user_s"].as_u64(),
+            v["enabled"].as_bool(),
+            v["trigger"].as_str()
+        ),
+        (Some(0), Some(false), Some("!boom"))
+    );
+    let (s, e) = call(&c, "PATCH", &one, Some(json!({"trigger": null}))).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("trigger")),
+        "{e}"
+    );
+
+    let burl = d.url("/api/event-bindings");
+    let (s, b) = call(
+        &c,
+        "POST",
+        &burl,
+        Some(json!({"event": "cheer", "min_amount": 100, "widget_id": wid, "feature": "trigger_blast"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, e) = call(
+        &c,
+        "POST",
+        &burl,
+        Some(json!({"event": "follow", "widget_id": wid, "feature": "trigger_blast"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("event")),
+        "{e}"
+    );
+    let (s, v) = call(
+        &c,
+        "PATCH",
+        &d.url(&format!("/api/event-bindings/{}", b["id"])),
+        Some(json!({"min_amount": null})),
+    )
+    .await;
+    assert_eq!((s, v["min_amount"].clone()), (200, json!(null)), "{v}");
+}

@@ -619,7 +619,7 @@ fn websocket_garbage_never_hurts_the_daemon_or_other_overlays() {
 /// A real bundle exported by a daemon with a widget, a command and a media file.
 fn exported_bundle(d: &Daemon, rt: &Runtime) -> Vec<u8> {
     rt.block_on(async {
-        let (_, w) = support::setup_widget(&d, "ConfettiAlertWidget", json!({})).await;
+        let (_, w) = support::setup_widget(d, "ConfettiAlertWidget", json!({})).await;
         let wid = w["id"].as_u64().expect("id");
         let (s, b) = call(
             &http(),

@@ -3,12 +3,10 @@
 
 use super::EngineError;
 use super::world::World;
-use super::writes::{Plan, merge};
-use crate::model::{ChatCommand, EventBinding, Id, Kind, Map};
+use super::writes::Plan;
+use crate::model::{BindingPatch, CommandPatch, Id, Kind, Map};
 use crate::store::Write;
 use crate::widgets::{self, FeatureSpec};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 const MAX_TRIGGER: usize = 32;
 const MAX_COOLDOWN_S: u32 = 86_400;
@@ -20,25 +18,9 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> EngineError 
     }
 }
 
-/// Merges `patch` over the stored record (if any) and reads the result as `T`, naming the
-/// offending field on a type error.
-fn merged<T: serde::Serialize + DeserializeOwned>(
-    current: Option<&T>,
-    id: Id,
-    patch: &Map,
-) -> Result<T, EngineError> {
-    let mut body = match current.map(serde_json::to_value) {
-        Some(Ok(Value::Object(m))) => m,
-        _ => Map::new(),
-    };
-    merge(&mut body, patch);
-    body.insert("id".into(), Value::from(id));
-    serde_path_to_error::deserialize(Value::Object(body)).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = crate::model::error_field(&path, &message);
-        invalid(field.clone(), format!("{field}: {message}"))
-    })
+/// A required field a patch left out, named as the API names it.
+fn missing(field: &'static str) -> EngineError {
+    invalid(field, format!("{field} is required"))
 }
 
 /// The feature a command or binding points at, with the widget's current defaults.
@@ -112,7 +94,11 @@ fn check_trigger(name: &str, field: &str) -> Result<(), EngineError> {
     Ok(())
 }
 
-pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, EngineError> {
+pub fn put_command(
+    world: &World,
+    id: Option<Id>,
+    patch: &CommandPatch,
+) -> Result<Plan, EngineError> {
     let current = match id {
         Some(id) => Some(world.commands.get(&id).ok_or(EngineError::NotFound {
             what: "command",
@@ -121,7 +107,7 @@ pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         None => None,
     };
     let new_id = id.unwrap_or_else(|| world.next_id(Kind::Command));
-    let cmd: ChatCommand = merged(current, new_id, body)?;
+    let cmd = patch.clone().apply(current, new_id).map_err(missing)?;
     let cmd = cmd.normalized();
     check_trigger(&cmd.trigger, "trigger")?;
     for a in &cmd.aliases {
@@ -171,7 +157,11 @@ pub fn put_command(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
     })
 }
 
-pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, EngineError> {
+pub fn put_binding(
+    world: &World,
+    id: Option<Id>,
+    patch: &BindingPatch,
+) -> Result<Plan, EngineError> {
     let current = match id {
         Some(id) => Some(world.bindings.get(&id).ok_or(EngineError::NotFound {
             what: "event binding",
@@ -180,7 +170,7 @@ pub fn put_binding(world: &World, id: Option<Id>, body: &Map) -> Result<Plan, En
         None => None,
     };
     let new_id = id.unwrap_or_else(|| world.next_id(Kind::Binding));
-    let b: EventBinding = merged(current, new_id, body)?;
+    let b = patch.clone().apply(current, new_id).map_err(missing)?;
     let spec = feature_of(world, b.widget_id, &b.feature)?;
     check_keys(&spec, &b.parameters, "parameters")?;
     let mut writes = Vec::new();

@@ -9,7 +9,7 @@ use super::world::World;
 use super::writes::Plan;
 use super::{DashboardPatch, EngineError, MediaAssign, Request, chat_plan, media_plan, plan};
 use crate::bundle::{BundleElement, Manifest, OnConflict};
-use crate::model::{Id, Map};
+use crate::model::{BindingPatch, CommandPatch, Id, Map};
 use crate::store::Write;
 use crate::widgets::{self, params};
 use serde::Serialize;
@@ -292,31 +292,33 @@ pub fn plan_import(
             .collect();
         let existing = names.iter().find_map(|n| taken(&s.world, n)).map(|o| o.id);
         let mut it = decide(existing, choice, &c.trigger, &mut conflicts);
-        let mut body = match serde_json::to_value(c) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        body.remove("id");
-        body.insert("widget_id".into(), widget_id.into());
+        let mut patch = CommandPatch::from(c.clone());
+        patch.widget_id = Some(Some(widget_id));
         match (it.action, it.existing_id) {
             (Action::Skip, _) => {}
             (Action::Replace, Some(id)) => {
-                s.run(Request::PutCommand { id: Some(id), body }, &field)?;
+                s.run(
+                    Request::PutCommand {
+                        id: Some(id),
+                        patch,
+                    },
+                    &field,
+                )?;
             }
             (action, _) => {
                 if action != Action::Create {
                     let trigger = free_trigger(&c.trigger, |n| taken(&s.world, n).is_some());
-                    let aliases: Vec<serde_json::Value> = c
+                    let aliases = c
                         .aliases
                         .iter()
                         .filter(|a| taken(&s.world, a).is_none())
-                        .map(|a| a.clone().into())
+                        .cloned()
                         .collect();
                     it.new_name = Some(trigger.clone());
-                    body.insert("trigger".into(), trigger.into());
-                    body.insert("aliases".into(), aliases.into());
+                    patch.trigger = Some(Some(trigger));
+                    patch.aliases = Some(Some(aliases));
                 }
-                s.run(Request::PutCommand { id: None, body }, &field)?;
+                s.run(Request::PutCommand { id: None, patch }, &field)?;
             }
         }
         rep.commands.push(it);
@@ -346,19 +348,21 @@ pub fn plan_import(
             })
             .map(|o| o.id);
         let it = decide(existing, choice, &name, &mut conflicts);
-        let mut body = match serde_json::to_value(b) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => Map::new(),
-        };
-        body.remove("id");
-        body.insert("widget_id".into(), widget_id.into());
+        let mut patch = BindingPatch::from(b.clone());
+        patch.widget_id = Some(Some(widget_id));
         match (it.action, it.existing_id) {
             (Action::Skip, _) => {}
             (Action::Replace, Some(id)) => {
-                s.run(Request::PutBinding { id: Some(id), body }, &field)?;
+                s.run(
+                    Request::PutBinding {
+                        id: Some(id),
+                        patch,
+                    },
+                    &field,
+                )?;
             }
             _ => {
-                s.run(Request::PutBinding { id: None, body }, &field)?;
+                s.run(Request::PutBinding { id: None, patch }, &field)?;
             }
         }
         rep.event_bindings.push(it);

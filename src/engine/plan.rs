@@ -182,9 +182,9 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
             ));
             Ok(plan)
         }
-        Request::PutCommand { id, body } => chat_plan::put_command(world, *id, body),
+        Request::PutCommand { id, patch } => chat_plan::put_command(world, *id, patch),
         Request::DeleteCommand { id } => chat_plan::delete_command(world, *id),
-        Request::PutBinding { id, body } => chat_plan::put_binding(world, *id, body),
+        Request::PutBinding { id, patch } => chat_plan::put_binding(world, *id, patch),
         Request::DeleteBinding { id } => chat_plan::delete_binding(world, *id),
         Request::CreateMedia { media } => media_plan::create(world, media),
         Request::UpdateMedia { id, patch } => media_plan::update(world, *id, patch),

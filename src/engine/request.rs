@@ -1,6 +1,6 @@
 //! What can be asked of the engine. Every trigger (admin button, chat, OBS, timer) becomes one.
 
-use crate::model::{Id, Map};
+use crate::model::{BindingPatch, CommandPatch, Id, Map};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -50,10 +50,10 @@ pub enum Request {
         feature: String,
         parameters: Map,
     },
-    /// Create (`id: None`) or merge-patch a chat command; `body` is the JSON as sent.
+    /// Create (`id: None`) or merge-patch a chat command.
     PutCommand {
         id: Option<Id>,
-        body: Map,
+        patch: CommandPatch,
     },
     DeleteCommand {
         id: Id,
@@ -61,7 +61,7 @@ pub enum Request {
     /// Create (`id: None`) or merge-patch an event binding.
     PutBinding {
         id: Option<Id>,
-        body: Map,
+        patch: BindingPatch,
     },
     DeleteBinding {
         id: Id,

@@ -415,10 +415,10 @@ fn describe(world: &World, req: &Request) -> String {
                 None => format!("command {id}"),
             }
         }
-        Request::PutCommand { body, .. } => {
+        Request::PutCommand { patch, .. } => {
             format!(
                 "command {}",
-                body.get("trigger").and_then(|t| t.as_str()).unwrap_or("?")
+                patch.trigger.clone().flatten().as_deref().unwrap_or("?")
             )
         }
         Request::PutBinding { id: Some(id), .. } | Request::DeleteBinding { id } => {

@@ -72,12 +72,7 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
         Request::PutCommand { id: Some(id), .. } | Request::DeleteCommand { id } => {
             command(Some(*id), None)
         }
-        Request::PutCommand { id: None, body } => command(
-            None,
-            body.get("trigger")
-                .and_then(|t| t.as_str())
-                .map(str::to_string),
-        ),
+        Request::PutCommand { id: None, patch } => command(None, patch.trigger.clone().flatten()),
         Request::PutBinding { id, .. } => AuditSubject {
             kind: "binding".into(),
             binding_id: *id,

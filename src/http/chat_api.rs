@@ -1,12 +1,13 @@
-//! `/api/commands` and `/api/event-bindings` (PROTOCOL.md). Bodies are merged over the stored
-//! record by the engine, so PATCH may send only the changed fields.
+//! `/api/commands` and `/api/event-bindings` (docs/protocol.md). Bodies are typed merge-patches
+//! decoded here (an unknown or mistyped field is a 422 naming it); the engine applies them over
+//! the stored record, so PATCH may send only the changed fields and `null` resets one.
 
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{IdPath, JsonBody};
 use crate::chat;
 use crate::engine::Request;
-use crate::model::{Actor, ChatCommand, EventBinding, Id, Map};
+use crate::model::{Actor, BindingPatch, ChatCommand, CommandPatch, EventBinding, Id};
 use crate::store::StoreReader;
 use crate::widgets;
 use axum::Json;
@@ -14,7 +15,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::Value;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -38,16 +38,14 @@ fn command_view(app: &AppState, r: &StoreReader, command: ChatCommand) -> ApiRes
 
 /// Stores trigger and aliases as viewers type them (`boom` → `!boom`), so the card, the usage
 /// line and the activity feed show one form. Done here because the prefix is a setting the
-/// engine does not hold; values of the wrong type are left for the engine to reject by name.
-fn normalize_names(prefix: &str, body: &mut Map) {
-    if let Some(Value::String(t)) = body.get_mut("trigger") {
+/// engine does not hold.
+fn normalize_names(prefix: &str, patch: &mut CommandPatch) {
+    if let Some(Some(t)) = &mut patch.trigger {
         *t = chat::normalize_trigger(prefix, t);
     }
-    if let Some(Value::Array(aliases)) = body.get_mut("aliases") {
+    if let Some(Some(aliases)) = &mut patch.aliases {
         for a in aliases.iter_mut() {
-            if let Value::String(s) = a {
-                *s = chat::normalize_trigger(prefix, s);
-            }
+            *a = chat::normalize_trigger(prefix, a);
         }
     }
 }
@@ -72,12 +70,12 @@ pub async fn list_commands(State(app): State<AppState>) -> ApiResult<Json<Vec<Co
 
 pub async fn create_command(
     State(app): State<AppState>,
-    JsonBody(mut body): JsonBody<Map>,
+    JsonBody(mut patch): JsonBody<CommandPatch>,
 ) -> ApiResult<Response> {
-    normalize_names(&app.config.current().chat.prefix, &mut body);
+    normalize_names(&app.config.current().chat.prefix, &mut patch);
     let id = app
         .engine
-        .call(Actor::Admin, Request::PutCommand { id: None, body })
+        .call(Actor::Admin, Request::PutCommand { id: None, patch })
         .await?;
     Ok((StatusCode::CREATED, Json(get_view(&app, id)?)).into_response())
 }
@@ -92,11 +90,17 @@ pub async fn get_command(
 pub async fn update_command(
     State(app): State<AppState>,
     IdPath(id): IdPath,
-    JsonBody(mut body): JsonBody<Map>,
+    JsonBody(mut patch): JsonBody<CommandPatch>,
 ) -> ApiResult<Json<CommandView>> {
-    normalize_names(&app.config.current().chat.prefix, &mut body);
+    normalize_names(&app.config.current().chat.prefix, &mut patch);
     app.engine
-        .call(Actor::Admin, Request::PutCommand { id: Some(id), body })
+        .call(
+            Actor::Admin,
+            Request::PutCommand {
+                id: Some(id),
+                patch,
+            },
+        )
         .await?;
     Ok(Json(get_view(&app, id)?))
 }
@@ -124,11 +128,11 @@ pub async fn list_bindings(State(app): State<AppState>) -> ApiResult<Json<Vec<Ev
 
 pub async fn create_binding(
     State(app): State<AppState>,
-    JsonBody(body): JsonBody<Map>,
+    JsonBody(patch): JsonBody<BindingPatch>,
 ) -> ApiResult<Response> {
     let id = app
         .engine
-        .call(Actor::Admin, Request::PutBinding { id: None, body })
+        .call(Actor::Admin, Request::PutBinding { id: None, patch })
         .await?;
     Ok((StatusCode::CREATED, Json(get_binding_view(&app, id)?)).into_response())
 }
@@ -143,10 +147,16 @@ pub async fn get_binding(
 pub async fn update_binding(
     State(app): State<AppState>,
     IdPath(id): IdPath,
-    JsonBody(body): JsonBody<Map>,
+    JsonBody(patch): JsonBody<BindingPatch>,
 ) -> ApiResult<Json<EventBinding>> {
     app.engine
-        .call(Actor::Admin, Request::PutBinding { id: Some(id), body })
+        .call(
+            Actor::Admin,
+            Request::PutBinding {
+                id: Some(id),
+                patch,
+            },
+        )
         .await?;
     Ok(Json(get_binding_view(&app, id)?))
 }

@@ -3,6 +3,7 @@
 //! Stored as MessagePack with named fields; everything a streamer may leave out has a
 //! `#[serde(default)]` so older records and terse REST bodies keep loading.
 
+use super::patch::{Field, nullable, optional, or_default, required};
 use super::{Id, Map};
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +96,153 @@ fn yes() -> bool {
     true
 }
 
+/// A create or update of a chat command as the API sends it (merge-patch: see `patch`).
+/// Unknown fields are refused by name, so a typo never passes silently.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandPatch {
+    #[serde(default, deserialize_with = "nullable")]
+    pub trigger: Field<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub aliases: Field<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub widget_id: Field<Id>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub feature: Field<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub args: Field<Map>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub permission: Field<Permission>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub cooldown_global_s: Field<u32>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub cooldown_user_s: Field<u32>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub enabled: Field<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reply_on_error: Field<bool>,
+}
+
+impl CommandPatch {
+    /// The command after this patch; `Err(field)` names a required field that is missing.
+    pub fn apply(self, current: Option<&ChatCommand>, id: Id) -> Result<ChatCommand, &'static str> {
+        let c = current.cloned();
+        Ok(ChatCommand {
+            id,
+            trigger: required(self.trigger, c.as_ref().map(|c| c.trigger.clone()))
+                .ok_or("trigger")?,
+            aliases: or_default(
+                self.aliases,
+                c.as_ref().map(|c| c.aliases.clone()),
+                Vec::new,
+            ),
+            widget_id: required(self.widget_id, c.as_ref().map(|c| c.widget_id))
+                .ok_or("widget_id")?,
+            feature: required(self.feature, c.as_ref().map(|c| c.feature.clone()))
+                .ok_or("feature")?,
+            args: or_default(self.args, c.as_ref().map(|c| c.args.clone()), Map::new),
+            permission: or_default(
+                self.permission,
+                c.as_ref().map(|c| c.permission),
+                Default::default,
+            ),
+            cooldown_global_s: or_default(
+                self.cooldown_global_s,
+                c.as_ref().map(|c| c.cooldown_global_s),
+                || 0,
+            ),
+            cooldown_user_s: or_default(
+                self.cooldown_user_s,
+                c.as_ref().map(|c| c.cooldown_user_s),
+                || 0,
+            ),
+            enabled: or_default(self.enabled, c.as_ref().map(|c| c.enabled), yes),
+            reply_on_error: or_default(
+                self.reply_on_error,
+                c.as_ref().map(|c| c.reply_on_error),
+                yes,
+            ),
+        })
+    }
+}
+
+/// Every field of a stored command, as a patch (an import re-creates it this way).
+impl From<ChatCommand> for CommandPatch {
+    fn from(c: ChatCommand) -> Self {
+        CommandPatch {
+            trigger: Some(Some(c.trigger)),
+            aliases: Some(Some(c.aliases)),
+            widget_id: Some(Some(c.widget_id)),
+            feature: Some(Some(c.feature)),
+            args: Some(Some(c.args)),
+            permission: Some(Some(c.permission)),
+            cooldown_global_s: Some(Some(c.cooldown_global_s)),
+            cooldown_user_s: Some(Some(c.cooldown_user_s)),
+            enabled: Some(Some(c.enabled)),
+            reply_on_error: Some(Some(c.reply_on_error)),
+        }
+    }
+}
+
+/// A create or update of an event binding as the API sends it (merge-patch: see `patch`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingPatch {
+    #[serde(default, deserialize_with = "nullable")]
+    pub event: Field<EventKind>,
+    /// `null` removes the minimum.
+    #[serde(default, deserialize_with = "nullable")]
+    pub min_amount: Field<u64>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub widget_id: Field<Id>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub feature: Field<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub parameters: Field<Map>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub enabled: Field<bool>,
+}
+
+impl BindingPatch {
+    /// The binding after this patch; `Err(field)` names a required field that is missing.
+    pub fn apply(
+        self,
+        current: Option<&EventBinding>,
+        id: Id,
+    ) -> Result<EventBinding, &'static str> {
+        let b = current.cloned();
+        Ok(EventBinding {
+            id,
+            event: required(self.event, b.as_ref().map(|b| b.event)).ok_or("event")?,
+            min_amount: optional(self.min_amount, b.as_ref().and_then(|b| b.min_amount)),
+            widget_id: required(self.widget_id, b.as_ref().map(|b| b.widget_id))
+                .ok_or("widget_id")?,
+            feature: required(self.feature, b.as_ref().map(|b| b.feature.clone()))
+                .ok_or("feature")?,
+            parameters: or_default(
+                self.parameters,
+                b.as_ref().map(|b| b.parameters.clone()),
+                Map::new,
+            ),
+            enabled: or_default(self.enabled, b.as_ref().map(|b| b.enabled), yes),
+        })
+    }
+}
+
+/// Every field of a stored binding, as a patch.
+impl From<EventBinding> for BindingPatch {
+    fn from(b: EventBinding) -> Self {
+        BindingPatch {
+            event: Some(Some(b.event)),
+            min_amount: Some(b.min_amount),
+            widget_id: Some(Some(b.widget_id)),
+            feature: Some(Some(b.feature)),
+            parameters: Some(Some(b.parameters)),
+            enabled: Some(Some(b.enabled)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +278,49 @@ mod tests {
         .unwrap();
         assert_eq!(b.min_amount, None);
         assert!(b.enabled);
+    }
+
+    #[test]
+    fn patches_merge_over_the_stored_record_and_name_what_is_missing() {
+        let p: CommandPatch = serde_json::from_value(json!({
+            "trigger": "!confetti", "widget_id": 2, "feature": "trigger_blast", "cooldown_user_s": 5
+        }))
+        .unwrap();
+        let c = p.apply(None, 1).unwrap();
+        assert!(c.enabled && c.aliases.is_empty() && c.cooldown_user_s == 5);
+        let p: CommandPatch =
+            serde_json::from_value(json!({"cooldown_user_s": null, "enabled": false})).unwrap();
+        let c2 = p.apply(Some(&c), 1).unwrap();
+        assert_eq!(
+            (c2.cooldown_user_s, c2.enabled, c2.trigger.as_str()),
+            (0, false, "!confetti")
+        );
+        assert_eq!(CommandPatch::from(c.clone()).apply(None, 1), Ok(c));
+
+        let p: CommandPatch =
+            serde_json::from_value(json!({"widget_id": 2, "feature": "f"})).unwrap();
+        assert_eq!(p.apply(None, 1), Err("trigger"));
+        let typo = serde_json::from_value::<CommandPatch>(json!({"cooldown": 5})).unwrap_err();
+        assert!(
+            typo.to_string().contains("unknown field `cooldown`"),
+            "{typo}"
+        );
+
+        let b = BindingPatch::from(EventBinding {
+            id: 3,
+            event: EventKind::Cheer,
+            min_amount: Some(100),
+            widget_id: 2,
+            feature: "f".into(),
+            parameters: Map::new(),
+            enabled: true,
+        })
+        .apply(None, 3)
+        .unwrap();
+        let cleared: BindingPatch = serde_json::from_value(json!({"min_amount": null})).unwrap();
+        assert_eq!(cleared.apply(Some(&b), 3).unwrap().min_amount, None);
+        let kept: BindingPatch = serde_json::from_value(json!({"enabled": false})).unwrap();
+        assert_eq!(kept.apply(Some(&b), 3).unwrap().min_amount, Some(100));
     }
 
     #[test]

@@ -6,9 +6,10 @@ mod audit;
 mod chat;
 mod element;
 pub mod element_props;
+pub mod patch;
 
 pub use audit::{Actor, AuditEntry, AuditSubject};
-pub use chat::{ChatCommand, EventBinding, EventKind, Permission};
+pub use chat::{BindingPatch, ChatCommand, CommandPatch, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};
 /// role → pool of media for roles holding several.
 pub type MediaPools = BTreeMap<String, MediaPool>;

@@ -4,15 +4,13 @@
 // admin page and open dialog at 1920×1080 and 390×844, and keyboard-only use.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { artifactsDir, launchBrowser } from './helpers.mjs';
+import { artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
 
 const T = { timeout: 60_000 };
 const LIVE = { timeout: 5_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let browser;
 let daemon;
@@ -24,27 +22,12 @@ const call = (method, path, body, expect) => api(daemon.base, method, path, body
 const panel = (p, name) => p.locator('[data-panel]', { has: p.getByRole('heading', { level: 3, name, exact: true }) });
 const feature = (p, widget, name) => panel(p, widget).locator(`[data-feature="${name}"]`);
 const dialog = (p) => p.locator('dialog[open]');
-const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-
 async function openAdmin(hash = '', viewport = { width: 1920, height: 1080 }) {
   const p = await browser.newPage();
   await p.setViewportSize(viewport);
   await p.goto(`${daemon.base}/admin/${hash}`);
   await p.waitForSelector('[data-status="sync"][data-tone="ok"]', { state: 'attached', timeout: 15_000 });
   return p;
-}
-
-/** axe-core on the whole document (an open modal dialog included): no violations. */
-async function axeClean(p, what) {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
-  // Colours are checked as they end up, not mid fade-in: wait for finite animations.
-  await p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
-  await painted(p);
-  const violations = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' → ' + n.failureSummary?.split('\n').slice(0, 2).join(' ')).join('\n      ')}`);
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}`);
 }
 
 before(async () => {

@@ -5,15 +5,13 @@
 // Escape, switching element); the audio element's switch and volume say what they do.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { addBackdrop, artifactsDir, el, launchBrowser } from './helpers.mjs';
+import { addBackdrop, artifactsDir, axeClean, el, launchBrowser } from './helpers.mjs';
 
 const T = { timeout: 90_000 };
 const LIVE = { timeout: 5_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let browser;
 let daemon;
@@ -33,15 +31,6 @@ async function openElements(p) {
   await panel(p, 'Party').getByRole('button', { name: /^Elements/ }).click();
   await elements(p).waitFor();
   return elements(p);
-}
-
-async function axeClean(p, what) {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
-  const violations = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id}: ${v.help} → ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}`);
 }
 
 /** Keyframes and timing of the animations running on `selector`'s node (transform/opacity only). */

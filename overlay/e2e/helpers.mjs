@@ -1,6 +1,8 @@
 // Shared browser-test plumbing: one headless Chromium per test file (never a
 // downloaded browser), artifact paths, a dark "game footage" backdrop.
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,3 +59,27 @@ export async function addBackdrop(page) {
 }
 
 export const el = (name) => `.element[data-name="${name}"]`;
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Resolves after the next two frames: what is on screen has been painted. */
+export const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** Waits for every finite animation (a dialog popping in, a fade) to end. */
+export const animationsSettled = (p) =>
+  p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
+
+/**
+ * axe-core on the whole document (an open modal dialog included): no violations. Colours are
+ * checked as they end up, not mid fade-in (a popping dialog makes axe see half-transparent text).
+ */
+export async function axeClean(p, what) {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
+  await animationsSettled(p);
+  await painted(p);
+  const violations = await p.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' → ' + n.failureSummary?.split('\n').slice(0, 2).join(' ')).join('\n      ')}`);
+  });
+  assert.deepEqual(violations, [], `axe violations on ${what}`);
+}

@@ -7,15 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { OVERLAY_DIR, artifactsDir, launchBrowser } from './helpers.mjs';
+import { OVERLAY_DIR, artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
 
 const T = { timeout: 180_000 };
 const LIVE = { timeout: 30_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TEST_OBS = resolve(OVERLAY_DIR, process.env.STAGEHAND_TEST_OBS || '../target/debug/examples/test_obs');
 const PASSWORD = 'e2e-obs-password-7731';
 
@@ -26,8 +24,6 @@ let obs;
 let obsPort;
 
 const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
-const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-
 function freePort() {
   return new Promise((res, rej) => {
     const s = createServer();
@@ -53,17 +49,6 @@ function startObs(port, password) {
     });
     child.once('exit', (code) => rej(new Error(`test_obs exited (${code}): ${err}`)));
   });
-}
-
-async function axeClean(p, what) {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
-  await p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
-  await painted(p);
-  const violations = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n      ')}`);
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}`);
 }
 
 async function openAdmin(hash, viewport) {

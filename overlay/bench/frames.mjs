@@ -27,6 +27,22 @@ try {
   await page.goto(`${fixture.base}/overlay/`);
   const client = await next;
 
+  /** rAF deltas over `ms` with the page's own counting bypassed. */
+  const frameDeltas = (ms) => page.evaluate((ms) => new Promise((resolve) => {
+    const out = [];
+    let last = 0;
+    const end = performance.now() + ms;
+    const step = (t) => {
+      if (last) out.push(t - last);
+      last = t;
+      if (t < end) window.__rawRaf(step); else resolve(out);
+    };
+    window.__rawRaf(step);
+  }), ms);
+  client.snapshot([]);
+  await page.waitForSelector('body[data-connected="true"]');
+  const floor = (await frameDeltas(4000)).sort((a, b) => a - b);
+
   const loops = ['pulse', 'float', 'shake', 'spin'];
   const animated = Array.from({ length: 30 }, (_, i) => element(100 + i, `loop_${i}`, i % 3 === 0 ? 'counter' : 'text',
     { text: `Element ${i}`, value: i, font_size: 28, position: { x: 40 + (i % 6) * 300, y: 60 + Math.floor(i / 6) * 180 } },
@@ -40,21 +56,11 @@ try {
   client.snapshot([...animated, ...effects, ...canvases, wheel]);
   await page.waitForSelector('body[data-connected="true"]');
   await page.waitForTimeout(1500);
-
-  const deltas = await page.evaluate(() => new Promise((resolve) => {
-    const out = [];
-    let last = 0;
-    const end = performance.now() + 8000;
-    const step = (t) => {
-      if (last) out.push(t - last);
-      last = t;
-      if (t < end) window.__rawRaf(step); else resolve(out);
-    };
-    window.__rawRaf(step);
-  }));
+  const deltas = await frameDeltas(8000);
   deltas.sort((a, b) => a - b);
   const f = (v) => v.toFixed(1);
   console.log(`busy: ${deltas.length} frames in 8 s; frame time p50 ${f(pct(deltas, 50))} ms, p95 ${f(pct(deltas, 95))} ms, p99 ${f(pct(deltas, 99))} ms`);
+  console.log(`floor: the same page with nothing on it, same run: p50 ${f(pct(floor, 50))} ms, p95 ${f(pct(floor, 95))} ms (what this machine's headless Chromium gives at best)`);
 
   // Idle: hide everything, let exits finish, then count rAF requests for 5 s.
   client.snapshot([...animated, ...effects, ...canvases, wheel].map((e) => ({ ...e, visible: false })));

@@ -739,7 +739,11 @@ async fn templates_say_what_they_contain_and_dry_runs_count_elements() {
         Some(json!({"dashboard_id": 1, "name": "Long", "description": "x".repeat(301)})),
     )
     .await;
-    assert_eq!((s, r["error"]["field"].as_str()), (422, Some("description")), "{r}");
+    assert_eq!(
+        (s, r["error"]["field"].as_str()),
+        (422, Some("description")),
+        "{r}"
+    );
 
     // The dry run counts the elements each imported widget brings; skipped ones have none.
     let bundle = export(&d, "").await;
@@ -747,7 +751,11 @@ async fn templates_say_what_they_contain_and_dry_runs_count_elements() {
     assert_eq!(s, 200, "{dry}");
     for w in dry["report"]["widgets"].as_array().unwrap() {
         let name = w["name"].as_str().unwrap();
-        assert_eq!(w["elements"].as_u64(), Some(elements_of(name) as u64), "{w}");
+        assert_eq!(
+            w["elements"].as_u64(),
+            Some(elements_of(name) as u64),
+            "{w}"
+        );
     }
     let (_, dry) = import(&d, "?dry_run=true&on_conflict=skip", bundle).await;
     for w in dry["report"]["widgets"].as_array().unwrap() {

@@ -111,9 +111,15 @@ test('Export setup from Settings downloads a dated, valid bundle of everything o
   assert.equal(await list.getByRole('checkbox', { checked: true }).count(), 3, 'all + 2 dashboards ticked');
   await list.getByRole('checkbox', { name: /Starting Soon/ }).uncheck();
   assert.match(await dlg.innerText(), /with 1 dashboard and 2 widgets/);
-  await list.getByRole('checkbox', { name: /All dashboards/ }).uncheck();
+  // "All dashboards" is half-ticked now: a click ticks all, the next one none.
+  const all = list.getByRole('checkbox', { name: /All dashboards/ });
+  assert.equal(await all.evaluate((el) => el.indeterminate), true);
+  await all.click();
+  assert.equal(await list.getByRole('checkbox', { checked: true }).count(), 3);
+  await all.click();
+  assert.equal(await list.getByRole('checkbox', { checked: true }).count(), 0);
   assert.equal(await dlg.locator('[data-export-download]').isDisabled(), true, 'nothing ticked: nothing to download');
-  await list.getByRole('checkbox', { name: /All dashboards/ }).check();
+  await all.click();
   await page.screenshot({ path: join(artifactsDir(), 'bundles-export.png') });
   await axeBoth(page, 'the Export setup dialog');
 
@@ -295,6 +301,8 @@ test('Save as template (keyboard only), then New dashboard from it: the picker s
   const row = page.locator('[data-template-row="Game night"]');
   await row.waitFor(LIVE);
   assert.match(await row.innerText(), /2 widgets · 1 chat command/);
+  await page.locator('[data-section="backup"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifactsDir(), 'bundles-settings.png') });
   await axeClean(page, 'Settings with Backup & transfer');
   await row.getByRole('button', { name: 'Delete template Game night' }).click();
   await row.getByRole('button', { name: 'Delete template', exact: true }).click();

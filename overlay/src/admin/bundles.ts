@@ -217,9 +217,9 @@ export interface ConflictChoice {
 }
 
 export const CONFLICT_CHOICES: ConflictChoice[] = [
-  { value: 'rename', label: 'Keep both', explain: 'Import them under a new name, like “Main Stream (2)” or “!confetti2”. Nothing you have changes.' },
-  { value: 'replace', label: 'Replace mine', explain: 'Overwrite yours with the version in the file. They keep their place, so whatever uses them still does.' },
-  { value: 'skip', label: 'Keep mine', explain: 'Leave yours as they are and don’t import those from the file. A widget you already have is used where the file needs it.' },
+  { value: 'rename', label: 'Keep both', explain: 'Import the file’s version under a new name, like “Main Stream (2)” or “!confetti2”. Nothing you have changes.' },
+  { value: 'replace', label: 'Replace mine', explain: 'Overwrite yours with the file’s version. Yours keeps its place, so whatever uses it still does.' },
+  { value: 'skip', label: 'Keep mine', explain: 'Leave yours as it is and skip the file’s version. Where the file needs a widget you already have, yours is used.' },
 ];
 
 /** `3 items` in the conflict question. */

@@ -143,9 +143,36 @@ test('Export setup from Settings downloads a dated, valid bundle of everything o
   await page.close();
 });
 
+/** Every item of the open menu can be hit where it is drawn (not clipped by its card). */
+async function menuOnTop(page) {
+  const hidden = await page.evaluate(() =>
+    [...document.querySelectorAll('[role=menuitem]')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.closest('[role=menuitem]') !== el;
+      })
+      .map((el) => el.textContent.trim()),
+  );
+  assert.deepEqual(hidden, [], 'menu items covered or clipped');
+}
+
 test('Export dashboard in the dashboard menu downloads just that dashboard', T, async () => {
+  const phone = await openAdmin(a, `#/d/${ids.soon}`, PHONE);
+  await phone.getByRole('button', { name: 'More for Starting Soon' }).click();
+  await phone.getByRole('menuitem', { name: 'Export dashboard' }).waitFor();
+  await settled(phone);
+  await menuOnTop(phone);
+  await phone.screenshot({ path: join(artifactsDir(), 'bundles-dashboard-menu-390.png') });
+  await axeClean(phone, 'the dashboard menu at 390×844');
+  await phone.close();
+
   const page = await openAdmin(a, `#/d/${ids.soon}`);
   await page.getByRole('button', { name: 'More for Starting Soon' }).click();
+  await page.getByRole('menuitem', { name: 'Export dashboard' }).waitFor();
+  await settled(page);
+  await menuOnTop(page);
+  await page.screenshot({ path: join(artifactsDir(), 'bundles-dashboard-menu.png') });
+  await axeClean(page, 'the dashboard menu at 1920×1080');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Export dashboard' }).click()]);
   assert.match(download.suggestedFilename(), /^stagehand-starting-soon-\d{4}-\d{2}-\d{2}\.zip$/);
   const file = join(dirs[0], 'soon.zip');

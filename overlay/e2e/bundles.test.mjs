@@ -193,6 +193,11 @@ test('Import setup: a damaged file is explained, the dry run lists everything fi
   await page.locator('[data-section="backup"]').getByRole('button', { name: 'Import setup…' }).click();
   const dlg = dialog(page);
   await dlg.locator('[data-drop-zone]').waitFor();
+  // Keyboard: the file picker is reachable and its drop zone shows the focus ring.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'import-file');
+  assert.equal(await dlg.locator('[data-drop-zone]').evaluate((el) => getComputedStyle(el).outlineStyle), 'solid', 'visible focus on the drop zone');
   await axeBoth(page, 'the Import setup dialog (file picker)');
 
   // Drag and drop a file that is no zip at all: the daemon refuses it, said plainly.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
+import { STRUCTURAL_ACTIONS, describeEntry } from './format';
 import {
   bundleProblem,
   conflictQuestion,
@@ -133,5 +134,16 @@ describe('problems in people’s words', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(formatBytes(5 * 1048576)).toBe('5.0 MB');
+  });
+});
+
+describe('the activity feed and live refresh', () => {
+  it('an import is structural: every open admin page re-fetches its lists', () => {
+    expect(STRUCTURAL_ACTIONS.has('import')).toBe(true);
+  });
+  it('reads as “Imported” in the feed, and as a failure when refused', () => {
+    const e = { id: 9, at_ms: 0, actor: { kind: 'admin' as const }, action: 'import', target: 'bundle (2 dashboards, 2 widgets, 1 commands, 4 media)', params: {}, ok: true, error: null };
+    expect(describeEntry(e).verb).toBe('Imported');
+    expect(describeEntry({ ...e, ok: false, error: 'conflict' }).verb).toBe('Could not import');
   });
 });

@@ -213,6 +213,10 @@ test('Import setup: a damaged file is explained, the dry run lists everything fi
   assert.match(await problem.innerText(), /This is not a stagehand setup file/);
   assert.doesNotMatch(await problem.innerText(), /zip: invalid|Zip archive/i, 'no library wording');
   await axeClean(page, 'the Import setup dialog with a problem');
+  await page.setViewportSize(PHONE);
+  await settled(page);
+  await page.screenshot({ path: join(artifactsDir(), 'bundles-import-problem-390.png') });
+  await page.setViewportSize(WIDE);
 
   // The real file through the file picker: the report, before anything is written.
   await dlg.locator('[data-import-input]').setInputFiles(join(dirs[0], 'setup.zip'));

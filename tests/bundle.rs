@@ -661,3 +661,105 @@ async fn the_export_and_import_commands_work_on_a_stopped_install() {
     b.spawn();
     assert_eq!(snapshot(&b).await, before);
 }
+
+/// What the admin UI shows before anything is written: a template's description and
+/// contents (widgets with their element counts, command triggers, binding events), and the
+/// element count of each widget in an import's dry run.
+#[tokio::test]
+async fn templates_say_what_they_contain_and_dry_runs_count_elements() {
+    let d = Daemon::start();
+    build_setup(&d).await;
+    let t = post_json(
+        &d,
+        "/api/templates",
+        json!({"dashboard_id": 1, "name": "Game night",
+               "description": "  Confetti and a death counter\nfor long runs  "}),
+    )
+    .await;
+    assert_eq!(
+        t["description"], "Confetti and a death counter\nfor long runs",
+        "{t}"
+    );
+    let (_, widgets) = call(&http(), "GET", &d.url("/api/widgets"), None).await;
+    let elements_of = |name: &str| {
+        widgets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .map(|w| w["elements"].as_array().unwrap().len())
+            .unwrap()
+    };
+    let mut inside: Vec<(String, String, u64)> = t["contents"]["widgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["name"].as_str().unwrap().to_string(),
+                w["widget_class"].as_str().unwrap().to_string(),
+                w["elements"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    inside.sort();
+    assert_eq!(
+        inside,
+        vec![
+            (
+                "Confetti".into(),
+                "ConfettiAlertWidget".into(),
+                elements_of("Confetti") as u64
+            ),
+            (
+                "Deaths".into(),
+                "DeathCounterWidget".into(),
+                elements_of("Deaths") as u64
+            ),
+        ]
+    );
+    assert_eq!(t["contents"]["commands"], json!(["!confetti"]));
+    assert_eq!(t["contents"]["event_bindings"], json!(["cheer"]));
+    let (_, list) = call(&http(), "GET", &d.url("/api/templates"), None).await;
+    assert_eq!(list[0]["description"], t["description"], "{list}");
+    assert_eq!(list[0]["contents"], t["contents"], "{list}");
+
+    // A template without a description has an empty one; a too long one names the field.
+    let plain = post_json(
+        &d,
+        "/api/templates",
+        json!({"dashboard_id": 2, "name": "Plain"}),
+    )
+    .await;
+    assert_eq!(plain["description"], "");
+    let (s, r) = call(
+        &http(),
+        "POST",
+        &d.url("/api/templates"),
+        Some(json!({"dashboard_id": 1, "name": "Long", "description": "x".repeat(301)})),
+    )
+    .await;
+    assert_eq!(
+        (s, r["error"]["field"].as_str()),
+        (422, Some("description")),
+        "{r}"
+    );
+
+    // The dry run counts the elements each imported widget brings; skipped ones have none.
+    let bundle = export(&d, "").await;
+    let (s, dry) = import(&d, "?dry_run=true&on_conflict=rename", bundle.clone()).await;
+    assert_eq!(s, 200, "{dry}");
+    for w in dry["report"]["widgets"].as_array().unwrap() {
+        let name = w["name"].as_str().unwrap();
+        assert_eq!(
+            w["elements"].as_u64(),
+            Some(elements_of(name) as u64),
+            "{w}"
+        );
+    }
+    let (_, dry) = import(&d, "?dry_run=true&on_conflict=skip", bundle).await;
+    for w in dry["report"]["widgets"].as_array().unwrap() {
+        assert_eq!(w["action"], "skip", "{w}");
+        assert!(w.get("elements").is_none(), "{w}");
+    }
+}

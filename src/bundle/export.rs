@@ -87,6 +87,7 @@ pub fn manifest(r: &StoreReader, dashboards: Option<&[Id]>) -> Result<Manifest, 
         stagehand_version: env!("CARGO_PKG_VERSION").into(),
         created_ms: now_ms(),
         template_name: None,
+        template_description: None,
         dashboards: chosen
             .into_iter()
             .map(|d| BundleDashboard {

@@ -40,6 +40,9 @@ pub struct Manifest {
     /// Set on templates: what the template is called in the picker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
+    /// Set on templates: the streamer's note on what the template is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_description: Option<String>,
     #[serde(default)]
     pub dashboards: Vec<BundleDashboard>,
     #[serde(default)]

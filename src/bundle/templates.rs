@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const MAX_NAME: usize = 80;
+const MAX_DESCRIPTION: usize = 300;
 
 pub fn dir(data_dir: &Path) -> PathBuf {
     data_dir.join("templates")
@@ -20,12 +21,33 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 pub struct TemplateInfo {
     pub id: String,
     pub name: String,
+    /// What it is for, as the streamer wrote it ("" when none).
+    pub description: String,
     /// The dashboard it was saved from.
     pub dashboard_name: String,
     pub widgets: usize,
     pub media: usize,
+    /// What using it creates, so the picker can show it before anything is written.
+    pub contents: TemplateContents,
     pub created_ms: u64,
     pub bytes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateContents {
+    pub widgets: Vec<TemplateWidget>,
+    /// Chat command triggers (`!confetti`).
+    pub commands: Vec<String>,
+    /// Event binding events (`cheer`, `raid`).
+    pub event_bindings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateWidget {
+    pub name: String,
+    pub widget_class: String,
+    /// Elements whose settings the template carries.
+    pub elements: usize,
 }
 
 /// The path of template `id`, if `id` is a well-formed template id (never a path).
@@ -52,13 +74,14 @@ fn slug(name: &str) -> String {
 }
 
 /// Saves dashboard `dashboard_id` (its widgets, their commands, bindings and media) as a
-/// template called `name`.
+/// template called `name`, with an optional `description`.
 pub fn save(
     r: &StoreReader,
     data_dir: &Path,
     media_dir: &Path,
     dashboard_id: Id,
     name: &str,
+    description: &str,
 ) -> Result<TemplateInfo, BundleError> {
     let name: String = name.trim().chars().filter(|c| !c.is_control()).collect();
     if name.is_empty() || name.chars().count() > MAX_NAME {
@@ -67,11 +90,23 @@ pub fn save(
             format!("name must be 1 to {MAX_NAME} characters"),
         ));
     }
+    let description: String = description
+        .trim()
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(BundleError::invalid(
+            "description",
+            format!("description must be at most {MAX_DESCRIPTION} characters"),
+        ));
+    }
     let mut manifest = super::export::manifest(r, Some(&[dashboard_id])).map_err(|e| match e {
         BundleError::Invalid { message, .. } => BundleError::invalid("dashboard_id", message),
         other => other,
     })?;
     manifest.template_name = Some(name.clone());
+    manifest.template_description = (!description.is_empty()).then_some(description);
     let dir = dir(data_dir);
     std::fs::create_dir_all(&dir)?;
     let base = slug(&name);
@@ -99,8 +134,31 @@ fn info(id: &str, m: &super::Manifest, bytes: u64) -> TemplateInfo {
             .first()
             .map(|d| d.name.clone())
             .unwrap_or_default(),
+        description: m.template_description.clone().unwrap_or_default(),
         widgets: m.widgets.len(),
         media: m.media.len(),
+        contents: TemplateContents {
+            widgets: m
+                .widgets
+                .iter()
+                .map(|w| TemplateWidget {
+                    name: w.name.clone(),
+                    widget_class: w.widget_class.clone(),
+                    elements: w.elements.len(),
+                })
+                .collect(),
+            commands: m.commands.iter().map(|c| c.trigger.clone()).collect(),
+            event_bindings: m
+                .event_bindings
+                .iter()
+                .map(|b| {
+                    serde_json::to_value(b.event)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                })
+                .collect(),
+        },
         created_ms: m.created_ms,
         bytes,
     }

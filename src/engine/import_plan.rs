@@ -41,6 +41,9 @@ pub struct Item {
     /// The free name a rename picked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
+    /// Widgets: how many of its elements the bundle configures (absent when skipped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<usize>,
     /// Why it is skipped when not by choice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -66,6 +69,7 @@ fn item(name: &str, action: Action) -> Item {
         conflict: false,
         existing_id: None,
         new_name: None,
+        elements: None,
         note: None,
     }
 }
@@ -213,6 +217,7 @@ pub fn plan_import(
             }
         };
         if it.action != Action::Skip {
+            it.elements = Some(w.elements.len());
             for (j, e) in w.elements.iter().enumerate() {
                 let f = format!("{field}.elements[{j}]");
                 s.element(id, &w.widget_class, e, &media_ids, &f)?;

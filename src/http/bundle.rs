@@ -328,9 +328,12 @@ pub async fn list_templates(
 pub struct NewTemplate {
     dashboard_id: Id,
     name: String,
+    /// What the template is for (shown in the picker); up to 300 characters.
+    #[serde(default)]
+    description: Option<String>,
 }
 
-/// `POST /api/templates {dashboard_id, name}`: "Save dashboard as template".
+/// `POST /api/templates {dashboard_id, name, description?}`: "Save dashboard as template".
 pub async fn save_template(
     State(app): State<AppState>,
     JsonBody(b): JsonBody<NewTemplate>,
@@ -339,7 +342,8 @@ pub async fn save_template(
     let data_dir = app.settings.storage.data_dir.clone();
     let media = media_dir(&app);
     let info = tokio::task::spawn_blocking(move || {
-        templates::save(&r, &data_dir, &media, b.dashboard_id, &b.name)
+        let description = b.description.unwrap_or_default();
+        templates::save(&r, &data_dir, &media, b.dashboard_id, &b.name, &description)
     })
     .await
     .map_err(blocking_failed)??;

@@ -65,25 +65,45 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     throw new ApiError(0, 'network', 'The daemon is not reachable. Is stagehand running?');
   }
   const text = await res.text();
-  let json: unknown = null;
-  if (text) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
+  const json = parseJson(text);
+  if (!res.ok) throw failure(res.status, text, json, method, path);
+  return json as T;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function failure(status: number, text: string, json: unknown, method: string, path: string): ApiError {
+  const err = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+  if (status === 401) onUnauthorized();
+  return new ApiError(status, err?.code ?? `http_${status}`, err?.message ?? (text.slice(0, 200) || `${method} ${path} failed (${status})`), err?.field ?? null);
+}
+
+/**
+ * A request whose body or answer is not JSON (a zip up or down): the token goes along,
+ * a non-2xx answer throws the same ApiError as `api`, and the caller reads the Response.
+ */
+export async function apiRaw(method: string, path: string, body?: Blob, contentType = 'application/octet-stream'): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = contentType;
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network', 'The daemon is not reachable. Is stagehand running?');
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    if (res.status === 401) onUnauthorized();
-    throw new ApiError(
-      res.status,
-      err?.code ?? `http_${res.status}`,
-      err?.message ?? (text.slice(0, 200) || `${method} ${path} failed (${res.status})`),
-      err?.field ?? null,
-    );
+    const text = await res.text().catch(() => '');
+    throw failure(res.status, text, parseJson(text), method, path);
   }
-  return json as T;
+  return res;
 }
 
 export function errorText(e: unknown): string {

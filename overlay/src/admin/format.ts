@@ -54,6 +54,7 @@ const ACTION_TEXT: Record<string, string> = {
   update_event_binding: 'Updated event binding',
   delete_event_binding: 'Deleted event binding',
   update_settings: 'Changed',
+  import: 'Imported',
 };
 
 /** Actions after which lists and panels may have changed (re-fetch them). */
@@ -69,6 +70,7 @@ export const STRUCTURAL_ACTIONS = new Set([
   'create_command',
   'update_command',
   'delete_command',
+  'import',
 ]);
 
 export interface ParsedTarget {
@@ -133,6 +135,7 @@ const FAIL_TEXT: Record<string, string> = {
   create_event_binding: 'Could not create event binding',
   update_event_binding: 'Could not update event binding',
   delete_event_binding: 'Could not delete event binding',
+  import: 'Could not import',
 };
 
 function verbFor(action: string, failed: boolean): string {

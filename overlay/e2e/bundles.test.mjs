@@ -7,15 +7,13 @@
 // template. Axe-clean at 1920×1080 and 390×844 for every new dialog.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { artifactsDir, launchBrowser } from './helpers.mjs';
+import { animationsSettled as settled, artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
 
 const T = { timeout: 90_000 };
 const LIVE = { timeout: 10_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WIDE = { width: 1920, height: 1080 };
 const PHONE = { width: 390, height: 844 };
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -27,8 +25,6 @@ const dirs = [];
 const ids = {};
 
 const dialog = (p) => p.locator('dialog[open]');
-const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const settled = (p) => p.evaluate(() => Promise.all(document.getAnimations().filter((x) => x.effect?.getComputedTiming().endTime !== Infinity).map((x) => x.finished.catch(() => {}))));
 
 async function openAdmin(d, hash = '', viewport = WIDE) {
   const p = await browser.newPage();
@@ -36,17 +32,6 @@ async function openAdmin(d, hash = '', viewport = WIDE) {
   await p.goto(`${d.base}/admin/${hash}`);
   await p.waitForSelector('[data-status="sync"][data-tone="ok"]', { state: 'attached', timeout: 15_000 });
   return p;
-}
-
-async function axeClean(p, what) {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
-  await settled(p);
-  await painted(p);
-  const violations = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' → ' + n.failureSummary?.split('\n').slice(0, 2).join(' ')).join('\n      ')}`);
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}`);
 }
 
 /** Axe at both sizes, back at full HD afterwards; nothing may stick out sideways on the phone. */

@@ -67,7 +67,7 @@ export const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimati
 
 /** Waits for every finite animation (a dialog popping in, a fade) to end. */
 export const animationsSettled = (p) =>
-  p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
+  p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => {}))));
 
 /**
  * axe-core on the whole document (an open modal dialog included): no violations. Colours are

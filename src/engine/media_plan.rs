@@ -326,8 +326,10 @@ fn splitmix(mut x: u64) -> u64 {
 /// Which default asset a new widget's element starts with: (widget class, element, role) →
 /// `default_asset` key. Only sound is preset: a sprite or image would change how an
 /// unconfigured widget looks, a pop on each blast is what the streamer expects to hear.
-const DEFAULTS: &[(&str, &str, &str, &str)] =
-    &[("ConfettiAlertWidget", "pop_sound", "audio", "pop")];
+const DEFAULTS: &[(&str, &str, &str, &str)] = &[
+    ("ConfettiAlertWidget", "pop_sound", "audio", "pop"),
+    ("CountdownTimerWidget", "times_up_sound", "audio", "chime"),
+];
 
 /// Media a freshly created element starts with: the matching default asset, when present.
 pub fn default_media(world: &World, class: &str, element: &str) -> MediaRoles {

@@ -12,10 +12,12 @@ pub mod testing;
 pub mod typed;
 
 mod confetti_alert;
+mod countdown_timer;
 mod death_counter;
 mod donation_goal;
 mod obs_scene;
 mod poll;
+mod text;
 
 use crate::model::{Element, ElementChange, ElementType, FeatureCall, Map};
 use params::{ParamError, ParamSpec};
@@ -29,6 +31,8 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<death_counter::DeathCounterWidget>::NEW,
     &Typed::<poll::PollWidget>::NEW,
     &Typed::<obs_scene::ObsSceneWidget>::NEW,
+    &Typed::<text::TextWidget>::NEW,
+    &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

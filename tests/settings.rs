@@ -68,19 +68,48 @@ async fn settings_are_layered_validated_and_write_only_for_secrets() {
 
     // Refusals name the field.
     let (st, e) = patch(&d, json!({"obs.enabled": true})).await;
-    assert_eq!((st, e["error"]["code"].as_str()), (409, Some("setting_pinned")), "{e}");
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (409, Some("setting_pinned")),
+        "{e}"
+    );
     assert_eq!(e["error"]["field"], "obs.enabled");
-    assert!(e["error"]["message"].as_str().unwrap().contains("environment"));
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("environment")
+    );
     let (st, e) = patch(&d, json!({"obs.port": "many"})).await;
-    assert_eq!((st, e["error"]["field"].as_str()), (422, Some("obs.port")), "{e}");
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (422, Some("obs.port")),
+        "{e}"
+    );
     let (st, e) = patch(&d, json!({"storage.data_dir": "/tmp"})).await;
-    assert_eq!((st, e["error"]["field"].as_str()), (422, Some("storage.data_dir")), "{e}");
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (422, Some("storage.data_dir")),
+        "{e}"
+    );
     // Validated as a whole, like a config file: enabling Twitch needs a channel.
     let (st, e) = patch(&d, json!({"twitch.enabled": true})).await;
-    assert_eq!((st, e["error"]["field"].as_str()), (422, Some("twitch.channel")), "{e}");
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (422, Some("twitch.channel")),
+        "{e}"
+    );
     let (st, e) = patch(&d, json!({"obs.port": 4470, "chat.prefix": "a b"})).await;
-    assert_eq!((st, e["error"]["field"].as_str()), (422, Some("chat.prefix")), "{e}");
-    assert_eq!(get(&d, "/api/settings").await["settings"]["obs.port"]["value"], 4455, "all or nothing");
+    assert_eq!(
+        (st, e["error"]["field"].as_str()),
+        (422, Some("chat.prefix")),
+        "{e}"
+    );
+    assert_eq!(
+        get(&d, "/api/settings").await["settings"]["obs.port"]["value"],
+        4455,
+        "all or nothing"
+    );
 
     let (st, v) = patch(
         &d,
@@ -109,7 +138,10 @@ async fn settings_are_layered_validated_and_write_only_for_secrets() {
         .iter()
         .find(|a| a["action"] == "update_settings" && a["ok"] == true)
         .expect("audited");
-    assert!(entry["target"].as_str().unwrap().contains("obs.password"), "{entry}");
+    assert!(
+        entry["target"].as_str().unwrap().contains("obs.password"),
+        "{entry}"
+    );
 
     // The harness pins the bind; a token is accepted and flagged as needing a restart.
     let (st, _) = patch(&d, json!({"server.bind": "0.0.0.0:0"})).await;
@@ -152,7 +184,10 @@ async fn settings_are_layered_validated_and_write_only_for_secrets() {
     // The daemon logs at debug level in tests: no secret in any line.
     let log = d.log();
     assert!(!log.contains(SECRET), "the OBS password was logged");
-    assert!(!log.contains("lan-token-1234"), "the admin token was logged");
+    assert!(
+        !log.contains("lan-token-1234"),
+        "the admin token was logged"
+    );
 }
 
 #[tokio::test]
@@ -183,7 +218,11 @@ async fn twitch_settings_apply_without_a_restart() {
     .await;
 
     // A new channel and prefix: the old connection goes, a new one joins, commands use "?".
-    let (st, _) = patch(&d, json!({"twitch.channel": "secondchannel", "chat.prefix": "?"})).await;
+    let (st, _) = patch(
+        &d,
+        json!({"twitch.channel": "secondchannel", "chat.prefix": "?"}),
+    )
+    .await;
     assert_eq!(st, 200);
     server.wait_for_join("secondchannel").await;
     eventually("twitch on the new channel", || async {
@@ -213,7 +252,11 @@ async fn twitch_settings_apply_without_a_restart() {
             .then_some(())
     })
     .await;
-    assert!(!everything_readable(&d).await.contains("sekrit-twitch-token"));
+    assert!(
+        !everything_readable(&d)
+            .await
+            .contains("sekrit-twitch-token")
+    );
     assert!(!d.log().contains("sekrit-twitch-token"));
 
     // Disabling closes the connection.
@@ -246,7 +289,13 @@ async fn client(port: u16) -> ObsHandle {
 }
 
 async fn obs_test(d: &Daemon, body: Value) -> Value {
-    let (s, v) = call(&http(), "POST", &d.url("/api/settings/obs/test"), Some(body)).await;
+    let (s, v) = call(
+        &http(),
+        "POST",
+        &d.url("/api/settings/obs/test"),
+        Some(body),
+    )
+    .await;
     assert_eq!(s, 200, "{v}");
     v
 }
@@ -271,7 +320,11 @@ async fn obs_is_connected_and_moved_from_the_settings_api() {
 
     // What failed, exactly.
     let r = obs_test(&d, json!({"port": first_port, "password": "wrong"})).await;
-    assert_eq!((r["ok"].as_bool(), r["reason"].as_str()), (Some(false), Some("wrong_password")), "{r}");
+    assert_eq!(
+        (r["ok"].as_bool(), r["reason"].as_str()),
+        (Some(false), Some("wrong_password")),
+        "{r}"
+    );
     let r = obs_test(&d, json!({"port": first_port, "password": ""})).await;
     assert_eq!(r["reason"], "password_required", "{r}");
     let r = obs_test(&d, json!({"port": free_port()})).await;
@@ -280,7 +333,11 @@ async fn obs_is_connected_and_moved_from_the_settings_api() {
     assert_eq!(r["ok"], true, "{r}");
     assert!(r["obs_version"].as_str().unwrap().starts_with("30."), "{r}");
 
-    let (st, v) = patch(&d, json!({"obs.port": first_port, "obs.password": OBS_PASSWORD})).await;
+    let (st, v) = patch(
+        &d,
+        json!({"obs.port": first_port, "obs.password": OBS_PASSWORD}),
+    )
+    .await;
     assert_eq!(st, 200, "{v}");
     eventually("connected to the first OBS", || async {
         (get(&d, "/api/status").await["obs"]["connected"] == true).then_some(())
@@ -315,5 +372,8 @@ async fn obs_is_connected_and_moved_from_the_settings_api() {
 
     let readable = everything_readable(&d).await;
     assert!(!readable.contains(OBS_PASSWORD));
-    assert!(!d.log().contains(OBS_PASSWORD), "the OBS password was logged");
+    assert!(
+        !d.log().contains(OBS_PASSWORD),
+        "the OBS password was logged"
+    );
 }

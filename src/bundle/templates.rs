@@ -16,7 +16,7 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 }
 
 /// A template as the picker lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateInfo {
     pub id: String,
     pub name: String,

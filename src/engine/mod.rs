@@ -340,7 +340,11 @@ mod tests {
         let _b = engine.enqueue(Actor::Admin, req()).expect("second fits");
         let refused = engine.enqueue(Actor::Admin, req());
         assert!(matches!(refused, Err(EngineError::Busy { pending: 2 })));
-        assert_eq!(rx.try_iter().count(), 2, "the refused request was never queued");
+        assert_eq!(
+            rx.try_iter().count(),
+            2,
+            "the refused request was never queued"
+        );
         // What the runner does when it takes a request off the queue.
         engine
             .stats

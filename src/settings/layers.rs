@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Where a value comes from, lowest precedence first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = SettingSource)]
 pub enum Source {
     Default,
     Saved,
@@ -131,9 +132,13 @@ mod tests {
     #[test]
     fn env_names_map_to_keys() {
         let keys = env_keys(
-            ["STAGEHAND__OBS__PORT", "STAGEHAND__SERVER__ADMIN_TOKEN", "PATH"]
-                .into_iter()
-                .map(String::from),
+            [
+                "STAGEHAND__OBS__PORT",
+                "STAGEHAND__SERVER__ADMIN_TOKEN",
+                "PATH",
+            ]
+            .into_iter()
+            .map(String::from),
         );
         assert!(keys.contains("obs.port") && keys.contains("server.admin_token"));
         assert_eq!(keys.len(), 2);
@@ -152,7 +157,10 @@ mod tests {
         let saved: BTreeMap<String, Value> = [
             ("obs.port".to_string(), Value::new(json!(4460))),
             ("obs.host".to_string(), Value::new(json!("savedhost"))),
-            ("chat.reply_min_interval_s".to_string(), Value::new(json!(2.5))),
+            (
+                "chat.reply_min_interval_s".to_string(),
+                Value::new(json!(2.5)),
+            ),
         ]
         .into_iter()
         .collect();
@@ -168,12 +176,10 @@ mod tests {
     #[test]
     fn a_saved_value_that_breaks_validation_names_its_key() {
         let layers = Layers::default();
-        let saved: BTreeMap<String, Value> = [(
-            "server.bind".to_string(),
-            Value::new(json!("0.0.0.0:8002")),
-        )]
-        .into_iter()
-        .collect();
+        let saved: BTreeMap<String, Value> =
+            [("server.bind".to_string(), Value::new(json!("0.0.0.0:8002")))]
+                .into_iter()
+                .collect();
         let err = layers.settings(&saved).unwrap_err().to_string();
         assert!(err.contains("server.admin_token"), "{err}");
     }

@@ -133,7 +133,9 @@ async fn probe_inner(
     send(&mut ws, json!({ "op": 1, "d": identify })).await?;
     let identified = next(&mut ws, password.is_some()).await?;
     if identified["op"] != 2 {
-        return Err(ProbeFailure::Protocol("OBS did not confirm the session".into()));
+        return Err(ProbeFailure::Protocol(
+            "OBS did not confirm the session".into(),
+        ));
     }
 
     let version_data = request(&mut ws, "GetVersion", password.is_some()).await?;
@@ -166,7 +168,11 @@ fn version(v: &str) -> (u64, u64) {
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
-async fn request(ws: &mut Ws, request_type: &str, had_password: bool) -> Result<Value, ProbeFailure> {
+async fn request(
+    ws: &mut Ws,
+    request_type: &str,
+    had_password: bool,
+) -> Result<Value, ProbeFailure> {
     let id = format!("stagehand-test-{}", fastrand::u64(..));
     send(
         ws,
@@ -176,10 +182,7 @@ async fn request(ws: &mut Ws, request_type: &str, had_password: bool) -> Result<
     loop {
         let msg = next(ws, had_password).await?;
         if msg["op"] == 7 && msg["d"]["requestId"] == id.as_str() {
-            return Ok(msg["d"]
-                .get("responseData")
-                .cloned()
-                .unwrap_or(Value::Null));
+            return Ok(msg["d"].get("responseData").cloned().unwrap_or(Value::Null));
         }
     }
 }
@@ -212,9 +215,9 @@ async fn next(ws: &mut Ws, had_password: bool) -> Result<Value, ProbeFailure> {
                     found: "with another protocol version".into(),
                     need: format!("{}.{}", MIN_WEBSOCKET.0, MIN_WEBSOCKET.1),
                 },
-                other => ProbeFailure::Protocol(format!(
-                    "OBS closed the connection ({other}: {reason})"
-                )),
+                other => {
+                    ProbeFailure::Protocol(format!("OBS closed the connection ({other}: {reason})"))
+                }
             });
         }
         if let Some(text) = msg.as_text() {

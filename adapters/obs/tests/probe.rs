@@ -77,7 +77,9 @@ async fn something_else_on_the_port_is_not_obs() {
     tokio::spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
             use tokio::io::AsyncWriteExt;
-            let _ = s.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n").await;
+            let _ = s
+                .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                .await;
         }
     });
     let err = probe("127.0.0.1", port, None, T).await.unwrap_err();

@@ -155,7 +155,7 @@ pub struct UploadForm {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Uploaded {
-    One(MediaView),
+    One(Box<MediaView>),
     Many(Vec<MediaView>),
 }
 
@@ -167,14 +167,25 @@ pub enum Uploaded {
         (status = 201, description = "Stored (new content)", body = Uploaded),
         (status = 200, description = "Already in the library: the existing record", body = Uploaded),
         (status = 413, description = "A file is larger than `storage.max_upload_mb`", body = ErrorBody),
-        (status = 415, description = "Not an accepted type, or the content is not what the name says", body = ErrorBody),
+        (status = 400, description = "The upload could not be read", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data, not an accepted type, or the content is not what the name says", body = ErrorBody),
         (status = 422, description = "No field named `file`, or more than 20 files", body = ErrorBody),
         (status = 507, description = "The file could not be stored", body = ErrorBody),
     ))]
 /// `POST /api/media`: multipart, one or more fields named `file`. One file answers with its
 /// record (201 new, 200 when the same content is already in the library); several with a
 /// list. Each file is streamed to disk, hashed on the way and cut off at the size limit.
-pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> ApiResult<Response> {
+pub async fn upload(
+    State(app): State<AppState>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let mut form = form.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the files as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
     let limit = app.settings.storage.max_upload_mb as u64 * 1024 * 1024;
     let dir = media_dir(&app);
     let mut results: Vec<(bool, MediaView)> = Vec::new();
@@ -238,7 +249,7 @@ pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> ApiResu
         } else {
             StatusCode::OK
         };
-        return Ok((status, Json(Uploaded::One(v))).into_response());
+        return Ok((status, Json(Uploaded::One(Box::new(v)))).into_response());
     }
     let status = if any_new {
         StatusCode::CREATED
@@ -540,9 +551,9 @@ pub async fn delete(
         ("If-Range" = Option<String>, Header, description = "Ranges only if the ETag still matches"),
     ),
     responses(
-        (status = 200, description = "The whole file", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The whole file, with its MIME type", content_type = "*/*", body = Vec<u8>,
          headers(("etag" = String, description = "The sha256 in quotes"), ("accept-ranges" = String, description = "`bytes`"))),
-        (status = 206, description = "The requested range(s) (`multipart/byteranges` for several)", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 206, description = "The requested range(s) (`multipart/byteranges` for several)", content_type = "*/*", body = Vec<u8>,
          headers(("content-range" = String, description = "e.g. `bytes 0-1023/52340`"))),
         (status = 304, description = "Not modified (the ETag matches)"),
         (status = 400, description = "Not a media file name", body = ErrorBody),

@@ -136,7 +136,7 @@ pub async fn widget_types() -> Json<Vec<WidgetTypeInfo>> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Main Stream", "obs_scene": "Gameplay"}))]
 pub struct NewDashboard {
-    /// Unique among dashboards.
+    /// The tab's name (1 to 80 characters).
     name: String,
     /// The OBS scene to switch to when it goes live (and back: a scene switch in OBS
     /// activates the dashboard bound to it).
@@ -158,7 +158,6 @@ pub async fn list_dashboards(
     request_body = NewDashboard,
     responses(
         (status = 201, description = "Created", body = DashboardDetail, example = ex::new_dashboard),
-        (status = 409, description = "The name is taken", body = ErrorBody),
     ))]
 pub async fn create_dashboard(
     State(app): State<AppState>,
@@ -199,7 +198,7 @@ pub async fn get_dashboard(
     responses(
         (status = 200, body = DashboardDetail),
         (status = 404, description = "No such dashboard", body = ErrorBody),
-        (status = 409, description = "The name is taken", body = ErrorBody),
+        (status = 422, description = "A bad field, e.g. a widget of `widget_ids` that does not exist", body = ErrorBody),
     ))]
 pub async fn update_dashboard(
     State(app): State<AppState>,
@@ -320,8 +319,7 @@ pub async fn list_widgets(State(app): State<AppState>) -> ApiResult<Json<Vec<Wid
     request_body = NewWidget,
     responses(
         (status = 201, description = "Created, with its elements", body = WidgetDetail, example = ex::widget),
-        (status = 404, description = "A dashboard of `dashboard_ids` does not exist", body = ErrorBody),
-        (status = 409, description = "The name is taken", body = ErrorBody),
+        (status = 422, description = "An unknown `widget_class`, a bad parameter (`widget_parameters.…`) or a dashboard of `dashboard_ids` that does not exist", body = ErrorBody),
     ))]
 pub async fn create_widget(
     State(app): State<AppState>,
@@ -358,7 +356,7 @@ pub async fn get_widget(
     responses(
         (status = 200, body = WidgetDetail),
         (status = 404, description = "No such widget", body = ErrorBody),
-        (status = 409, description = "The name is taken", body = ErrorBody),
+        (status = 409, description = "The widget's type is not in this build of stagehand", body = ErrorBody),
     ))]
 pub async fn update_widget(
     State(app): State<AppState>,
@@ -399,8 +397,9 @@ pub async fn delete_widget(
     request_body = ExecuteBody,
     responses(
         (status = 200, description = "Ran; the widget's elements after it", body = Executed, example = ex::executed),
-        (status = 404, description = "No such widget or feature", body = ErrorBody),
-        (status = 422, description = "A parameter is wrong (`field` names it, e.g. `parameters.intensity`)", body = ErrorBody),
+        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 409, description = "The widget's type is not in this build of stagehand", body = ErrorBody),
+        (status = 422, description = "An unknown `feature` or a wrong parameter (`field` names it, e.g. `parameters.intensity`)", body = ErrorBody),
         (status = 500, description = "The widget failed (`widget_failed`); nothing was written", body = ErrorBody),
         (status = 502, description = "OBS refused an effect of the feature", body = ErrorBody),
     ))]

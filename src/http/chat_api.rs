@@ -172,7 +172,7 @@ pub async fn list_commands(State(app): State<AppState>) -> ApiResult<Json<Vec<Co
     })),
     responses(
         (status = 201, description = "Created", body = CommandView, example = ex::command),
-        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 422, description = "A bad field, e.g. a `widget_id` or `feature` that does not exist, or `args` the feature does not take", body = ErrorBody),
         (status = 409, description = "The trigger or an alias is taken", body = ErrorBody),
     ))]
 pub async fn create_command(
@@ -208,7 +208,7 @@ pub async fn get_command(
     request_body(content = CommandPatch, example = json!({"cooldown_global_s": 30, "permission": "subscriber"})),
     responses(
         (status = 200, body = CommandView),
-        (status = 404, description = "No such command or widget", body = ErrorBody),
+        (status = 404, description = "No such command", body = ErrorBody),
         (status = 409, description = "The trigger or an alias is taken", body = ErrorBody),
     ))]
 pub async fn update_command(
@@ -263,7 +263,7 @@ pub async fn list_bindings(State(app): State<AppState>) -> ApiResult<Json<Vec<Ev
     })),
     responses(
         (status = 201, description = "Created", body = EventBinding, example = ex::binding),
-        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 422, description = "A bad field, e.g. a `widget_id` or `feature` that does not exist", body = ErrorBody),
     ))]
 pub async fn create_binding(
     State(app): State<AppState>,
@@ -297,7 +297,7 @@ pub async fn get_binding(
     request_body(content = BindingPatch, example = json!({"min_amount": 500, "enabled": true})),
     responses(
         (status = 200, body = EventBinding),
-        (status = 404, description = "No such event binding or widget", body = ErrorBody),
+        (status = 404, description = "No such event binding", body = ErrorBody),
     ))]
 pub async fn update_binding(
     State(app): State<AppState>,

@@ -267,7 +267,7 @@ mod tests {
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
         let post = &doc["paths"]["/api/dashboards"]["post"];
         assert_eq!(post["security"], json!([{"admin_token": []}]));
-        for status in ["201", "401", "403", "409", "415", "422", "503"] {
+        for status in ["201", "400", "401", "403", "413", "415", "422", "503"] {
             assert!(post["responses"][status].is_object(), "{status}");
         }
         let health = &doc["paths"]["/healthz"]["get"];

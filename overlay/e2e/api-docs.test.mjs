@@ -182,3 +182,20 @@ test('phone width, and the link from Settings', T, async () => {
   await axeClean(p, 'the API reference at 390×844');
   await p.close();
 });
+
+test('without a stored token: the token prompt, then the reference', T, async () => {
+  const p = await browser.newPage();
+  await p.setViewportSize({ width: 1280, height: 900 });
+  // The profile keeps what earlier pages stored: forget the token first.
+  await p.goto(`${daemon.base}/healthz`);
+  await p.evaluate((key) => window.localStorage.removeItem(key), TOKEN_KEY);
+  await p.goto(`${daemon.base}/api/docs`);
+  await p.waitForSelector('#admin-token', { timeout: 15_000 });
+  await p.fill('#admin-token', TOKEN);
+  await p.press('#admin-token', 'Enter');
+  await p.waitForSelector('[data-api-docs] [data-tag="dashboards"]', { timeout: 15_000 });
+  assert.match(await p.locator('[data-token-note]').textContent(), /sends the admin token/);
+  const res = await tryIt(p, 'get-api-dashboards');
+  assert.equal(res.status, 200);
+  await p.close();
+});

@@ -523,7 +523,10 @@ pub struct AuditQuery {
     summary = "Activity feed",
     description = "The newest audit entries, newest first: who ran what, when, with which result.",
     params(AuditQuery),
-    responses((status = 200, body = Vec<AuditEntry>, example = ex::audit)))]
+    responses(
+        (status = 200, body = Vec<AuditEntry>, example = ex::audit),
+        (status = 422, description = "`limit` is not a number", body = ErrorBody),
+    ))]
 pub async fn audit(
     State(app): State<AppState>,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,

@@ -68,6 +68,7 @@ fn parse_ids(raw: &str) -> ApiResult<Vec<Id>> {
     responses(
         (status = 200, description = "The bundle (`Content-Disposition: attachment`)", content_type = "application/zip", body = Vec<u8>),
         (status = 422, description = "`dashboards` is not a list of ids, or names one that does not exist", body = ErrorBody),
+        (status = 507, description = "The bundle could not be written to a temporary file", body = ErrorBody),
     ))]
 pub async fn export(
     State(app): State<AppState>,

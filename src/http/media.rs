@@ -506,6 +506,7 @@ pub struct DeleteQuery {
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such media", body = ErrorBody),
         (status = 409, description = "Elements use it (the message names them)", body = ErrorBody),
+        (status = 422, description = "`force` is not true or false", body = ErrorBody),
     ))]
 pub async fn delete(
     State(app): State<AppState>,

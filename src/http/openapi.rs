@@ -139,10 +139,12 @@ fn is_guarded(path: &str) -> bool {
 
 /// Writes that go through the engine, which answers 503 when its queue is full or storage
 /// is failing. Everything else non-GET under /api does too, except these.
-const NO_ENGINE_WRITE: [&str; 3] = [
+const NO_ENGINE_WRITE: [&str; 5] = [
     "post /api/obs/reconnect",
     "post /api/settings/obs/test",
     "post /api/backups",
+    "post /api/templates",
+    "delete /api/templates/{id}",
 ];
 
 fn error_response(description: &str) -> Value {

@@ -155,6 +155,12 @@ test('every operation is listed by tag; Try it on GET and POST /api/dashboards',
   await p.waitForFunction((n) => [...document.querySelectorAll('[data-op]')].filter((e) => e.offsetParent !== null).length === n, expected);
   assert.equal(await p.locator('[data-op="get-api-dashboards"] [data-result-status]').textContent(), '200');
 
+  await tryIt(p, 'post-api-dashboards', { name: 'Just Chatting', obs_scene: 'Chatting' });
+  await p.locator('[data-op="post-api-dashboards"]').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await p.evaluate(() => window.scrollBy(0, -70));
+  await painted(p);
+  await p.screenshot({ path: join(artifactsDir(), 'api-docs-try-1920.png') });
+
   await p.locator('[data-op="patch-api-widgets-id-elements-name"] button[aria-expanded]').click();
   await p.evaluate(() => window.scrollTo(0, 0));
   await painted(p);

@@ -453,7 +453,13 @@ async fn every_route_is_documented_and_every_documented_operation_is_served() {
         "documented but not routed: {unrouted:?}"
     );
 
+    let mut ids = BTreeSet::new();
     for o in operations(&doc) {
+        let id = o.op["operationId"].as_str().unwrap_or_default();
+        assert!(
+            ids.insert(id.to_string()),
+            "operationId {id:?} is not unique"
+        );
         // Every operation says what it is, answers with documented bodies, and states its
         // security as the guard enforces it.
         assert!(

@@ -56,7 +56,7 @@ struct ChatCounters {
     dropped_busy: u64,
 }
 
-#[utoipa::path(get, path = "/api/status", tag = "status",
+#[utoipa::path(get, path = "/api/status", tag = "status", operation_id = "get_status",
     summary = "Daemon status",
     description = "Version, uptime, the active dashboard, connected overlays and admin pages, OBS and Twitch connection state, chat counters.",
     responses((status = 200, body = Status)))]
@@ -390,7 +390,7 @@ pub async fn delete_widget(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/widgets/{id}/execute", tag = "widgets",
+#[utoipa::path(post, path = "/api/widgets/{id}/execute", tag = "widgets", operation_id = "execute_feature",
     summary = "Run a feature",
     description = "Runs the feature with typed parameters; the overlay shows the result when the widget is on the live dashboard (`live`).",
     params(("id" = u64, Path, description = "Widget id", example = 1)),
@@ -519,7 +519,7 @@ pub struct AuditQuery {
 }
 
 /// The newest audit entries (activity feed), newest first.
-#[utoipa::path(get, path = "/api/audit", tag = "status",
+#[utoipa::path(get, path = "/api/audit", tag = "status", operation_id = "list_audit",
     summary = "Activity feed",
     description = "The newest audit entries, newest first: who ran what, when, with which result.",
     params(AuditQuery),

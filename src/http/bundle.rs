@@ -61,7 +61,7 @@ fn parse_ids(raw: &str) -> ApiResult<Vec<Id>> {
 
 /// `GET /api/export`: the bundle as `application/zip`, written to a temporary file first
 /// (media are copied file by file) and streamed from there.
-#[utoipa::path(get, path = "/api/export", tag = "bundles",
+#[utoipa::path(get, path = "/api/export", tag = "bundles", operation_id = "export_bundle",
     summary = "Export a setup bundle",
     description = "A zip with the dashboards (all, or those of `dashboards`), their widgets and elements, the chat commands and event bindings for them, and the media they use. Import it with `POST /api/import` (here or on another machine).",
     params(ExportQuery),
@@ -167,7 +167,7 @@ fn parse_bool(raw: Option<&str>, field: &str) -> ApiResult<bool> {
     }
 }
 
-#[utoipa::path(post, path = "/api/import", tag = "bundles",
+#[utoipa::path(post, path = "/api/import", tag = "bundles", operation_id = "import_bundle",
     summary = "Import a setup bundle",
     description = "The body is the zip of `GET /api/export`. The whole bundle is checked (sizes, names, version, hashes, widget classes and parameters, element properties, commands) before anything is written; then it is written in one transaction, or not at all.",
     params(ImportQuery),

@@ -159,7 +159,7 @@ pub enum Uploaded {
     Many(Vec<MediaView>),
 }
 
-#[utoipa::path(post, path = "/api/media", tag = "media",
+#[utoipa::path(post, path = "/api/media", tag = "media", operation_id = "upload_media",
     summary = "Upload media",
     description = "Multipart, one or more fields named `file`, checked by extension and content (a disguised file is refused naming what it is), streamed to the media folder with its sha256; `storage.max_upload_mb` per file (nothing is kept of a file over it). The same content again answers the existing record.",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
@@ -393,7 +393,7 @@ pub struct ListQuery {
 
 /// `GET /api/media?kind=image|video|audio&q=…&limit=&offset=`: newest first; the total
 /// before paging is in `X-Total-Count`.
-#[utoipa::path(get, path = "/api/media", tag = "media",
+#[utoipa::path(get, path = "/api/media", tag = "media", operation_id = "list_media",
     summary = "The media library",
     description = "Newest first; the total before paging is in `X-Total-Count`.",
     params(ListQuery),
@@ -455,7 +455,7 @@ pub async fn list(
     Ok(resp)
 }
 
-#[utoipa::path(get, path = "/api/media/{id}", tag = "media",
+#[utoipa::path(get, path = "/api/media/{id}", tag = "media", operation_id = "get_media",
     summary = "One media record",
     params(("id" = u64, Path, description = "Media id", example = 1)),
     responses(
@@ -469,7 +469,7 @@ pub async fn get_one(
     Ok(Json(one(&app, id)?))
 }
 
-#[utoipa::path(patch, path = "/api/media/{id}", tag = "media",
+#[utoipa::path(patch, path = "/api/media/{id}", tag = "media", operation_id = "update_media",
     summary = "Rename or tag media",
     params(("id" = u64, Path, description = "Media id", example = 1)),
     request_body = MediaPatch,
@@ -498,7 +498,7 @@ pub struct DeleteQuery {
 
 /// `DELETE /api/media/{id}[?force=true]`: 409 naming the elements that use it; with force
 /// those roles are cleared (and broadcast) in the same commit. The file goes after the commit.
-#[utoipa::path(delete, path = "/api/media/{id}", tag = "media",
+#[utoipa::path(delete, path = "/api/media/{id}", tag = "media", operation_id = "delete_media",
     summary = "Delete media",
     description = "Refused (409, naming the elements) while elements use it, unless `force=true`: then those roles are cleared in the same commit. The file goes after the commit.",
     params(("id" = u64, Path, description = "Media id", example = 1), DeleteQuery),
@@ -541,7 +541,7 @@ pub async fn delete(
 
 /// `GET /media/{filename}`: only names in the media table (files or their thumbnails) are
 /// served, never a path; symlinks are refused.
-#[utoipa::path(get, path = "/media/{filename}", tag = "media",
+#[utoipa::path(get, path = "/media/{filename}", tag = "media", operation_id = "media_file",
     summary = "A media file",
     description = "The file (no token needed: the overlay loads it). Single and multiple byte ranges, `ETag` = sha256 (304 on `If-None-Match`), immutable caching; SVG with `Content-Security-Policy: script-src 'none'`. Only names in the media table, never a path or a symlink.",
     security(()),

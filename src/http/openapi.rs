@@ -113,7 +113,7 @@ pub async fn openapi_json() -> Response {
         .into_response()
 }
 
-#[utoipa::path(get, path = "/api/docs", tag = "meta",
+#[utoipa::path(get, path = "/api/docs", tag = "meta", operation_id = "api_docs_page",
     summary = "Interactive API documentation",
     description = "Leads to the admin's API page (`/admin/#/api`): every operation with its parameters, schemas and examples, and a form to try it with the admin token the admin already holds. No token needed for the redirect itself.",
     security(()),

@@ -31,7 +31,7 @@ pub struct WsQuery {
     token: Option<String>,
 }
 
-#[utoipa::path(get, path = "/ws", tag = "overlay",
+#[utoipa::path(get, path = "/ws", tag = "overlay", operation_id = "websocket",
     summary = "WebSocket (MessagePack frames)",
     description = "Upgrades to a WebSocket carrying MessagePack frames: a snapshot, then element updates and dashboard (de)activation with a gap-free `seq`; `client_type=admin` also gets `command_executed`, `obs_status`, `obs_scenes_changed`, `twitch_status` and `chat_message`. The frames, resync and the overlay DOM contract are in docs/protocol.md.",
     security(()),

@@ -173,6 +173,8 @@ test('every operation is listed by tag; Try it on GET and POST /api/dashboards',
 test('phone width, and the link from Settings', T, async () => {
   const p = await page({ width: 390, height: 844 });
   await p.goto(`${daemon.base}/admin/#/settings`);
+  await p.locator('[data-api-link]').scrollIntoViewIfNeeded();
+  await axeClean(p, 'the Settings page with its link to the API reference at 390×844');
   await p.locator('[data-api-link]').click();
   await p.waitForSelector('[data-api-docs] [data-tag="dashboards"]', { timeout: 15_000 });
   assert.match(p.url(), /#\/api$/);

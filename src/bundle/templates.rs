@@ -17,7 +17,7 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 }
 
 /// A template as the picker lists it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateInfo {
     pub id: String,
     pub name: String,
@@ -33,7 +33,7 @@ pub struct TemplateInfo {
     pub bytes: u64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateContents {
     pub widgets: Vec<TemplateWidget>,
     /// Chat command triggers (`!confetti`).
@@ -42,7 +42,7 @@ pub struct TemplateContents {
     pub event_bindings: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateWidget {
     pub name: String,
     pub widget_class: String,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What an import does (or, in a dry run, would do) with each record of the bundle.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dashboards: Vec<Item>,
     pub widgets: Vec<Item>,
@@ -26,10 +26,12 @@ pub struct ImportReport {
     /// Items whose name is taken; without `on_conflict` the import is refused (409).
     pub conflicts: usize,
     /// Dashboards created or replaced, in bundle order (ids of this install).
+    #[schema(value_type = Vec<u64>)]
     pub dashboard_ids: Vec<Id>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportItem)]
 pub struct Item {
     /// The record's name in the bundle (trigger for commands, event for bindings).
     pub name: String,
@@ -37,6 +39,7 @@ pub struct Item {
     /// The name is taken by this existing record.
     pub conflict: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub existing_id: Option<Id>,
     /// The free name a rename picked.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,8 +52,9 @@ pub struct Item {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ImportAction)]
 pub enum Action {
     Create,
     Rename,

@@ -18,8 +18,9 @@ const MAX_TAG: usize = 40;
 const MAX_POOL: usize = 50;
 
 /// `PATCH /api/media/{id}`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "Birthday confetti", "tags": ["alerts", "party"]}))]
 pub struct MediaPatch {
     pub display_name: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -27,12 +28,18 @@ pub struct MediaPatch {
 
 /// One role's value in an element patch's `media`: an id, a list of ids (picked at random
 /// each time the element is shown), or `{ids, pick}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum MediaAssign {
+    #[schema(value_type = u64)]
     One(Id),
+    #[schema(value_type = Vec<u64>)]
     Many(Vec<Id>),
-    Pool { ids: Vec<Id>, pick: Pick },
+    Pool {
+        #[schema(value_type = Vec<u64>)]
+        ids: Vec<Id>,
+        pick: Pick,
+    },
 }
 
 /// A new media record (`media.id` is ignored; the next id is used). An upload whose content

@@ -97,26 +97,35 @@ pub enum Request {
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Main Stream", "obs_scene": "Gameplay"}))]
 pub struct DashboardPatch {
     pub name: Option<String>,
     /// `null` unbinds the scene.
     #[serde(default, deserialize_with = "some_nullable")]
+    #[schema(value_type = Option<String>)]
     pub obs_scene: Option<Option<String>>,
+    /// The widgets on it, in panel order (replaces the list).
+    #[schema(value_type = Option<Vec<u64>>)]
     pub widget_ids: Option<Vec<Id>>,
     pub position: Option<u32>,
 }
 
 /// `PATCH /api/widgets/{id}/elements/{name}`. The name itself is immutable.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ElementPatch {
-    /// Merged key by key; `null` removes a key.
+    /// Merged key by key; `null` removes a key. Typed per element type: opacity/volume 0–1,
+    /// `size.width/height` > 0 and ≤ 8192, `position.x/y` within ±8192, known `css` keys.
+    #[schema(value_type = Option<Object>)]
     pub properties: Option<Map>,
+    /// Merged key by key: `entrance`, `exit`, `emphasis` animations.
+    #[schema(value_type = Option<Object>)]
     pub behavior: Option<Map>,
     pub visible: Option<bool>,
     /// role → media id, list of ids or `{ids, pick}`; `null` clears the role.
+    #[schema(value_type = Option<BTreeMap<String, super::media_plan::MediaAssign>>)]
     pub media: Option<BTreeMap<String, Option<super::media_plan::MediaAssign>>>,
 }
 

@@ -1,8 +1,9 @@
 //! REST handlers (PROTOCOL.md). Writes go to the engine; reads come from committed state.
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{IdNamePath, IdPath, JsonBody};
+use super::openapi::examples as ex;
 use super::views::{DashboardDetail, DashboardSummary, Views, WidgetDetail};
 use crate::engine::{DashboardPatch, ElementPatch, Request};
 use crate::hub::ClientKind;
@@ -13,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -21,26 +22,66 @@ fn views(app: &AppState) -> ApiResult<Views> {
     Views::new(app.store.read()?)
 }
 
-pub async fn status(State(app): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
-    let (commands, commits) = app.engine.stats();
-    Ok(Json(json!({
-        "engine": {"commands": commands, "commits": commits},
-        "version": env!("CARGO_PKG_VERSION"),
-        "uptime_s": app.started.elapsed().as_secs(),
-        "active_dashboard_id": app.hub.active_dashboard(),
-        "overlay_clients": app.hub.client_count(ClientKind::Overlay),
-        "admin_clients": app.hub.client_count(ClientKind::Admin),
-        "obs": app.obs.status(),
-        "twitch": app.twitch.status(),
-        "chat": {
-            "commands_run": app.chat_stats.commands_run.load(std::sync::atomic::Ordering::Relaxed),
-            "on_cooldown": app.chat_stats.on_cooldown.load(std::sync::atomic::Ordering::Relaxed),
-            "dropped_busy": app.chat_stats.dropped_busy.load(std::sync::atomic::Ordering::Relaxed),
-        },
-    })))
+/// `GET /api/status`: what the top bar shows.
+#[derive(Serialize, ToSchema)]
+#[schema(example = ex::status)]
+pub struct Status {
+    engine: EngineCounters,
+    version: &'static str,
+    uptime_s: u64,
+    #[schema(value_type = Option<u64>)]
+    active_dashboard_id: Option<Id>,
+    /// Overlay pages connected (OBS browser sources, the admin's preview).
+    overlay_clients: usize,
+    admin_clients: usize,
+    obs: stagehand_obs::ObsStatus,
+    twitch: stagehand_twitch::TwitchStatus,
+    chat: ChatCounters,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+struct EngineCounters {
+    /// Requests the engine has planned.
+    commands: u64,
+    /// Group commits written.
+    commits: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ChatCounters {
+    commands_run: u64,
+    /// Chat lines ignored because the command was cooling down.
+    on_cooldown: u64,
+    /// Chat lines dropped because too many waited for the engine.
+    dropped_busy: u64,
+}
+
+#[utoipa::path(get, path = "/api/status", tag = "status", operation_id = "get_status",
+    summary = "Daemon status",
+    description = "Version, uptime, the active dashboard, connected overlays and admin pages, OBS and Twitch connection state, chat counters.",
+    responses((status = 200, body = Status)))]
+pub async fn status(State(app): State<AppState>) -> ApiResult<Json<Status>> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (commands, commits) = app.engine.stats();
+    Ok(Json(Status {
+        engine: EngineCounters { commands, commits },
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_s: app.started.elapsed().as_secs(),
+        active_dashboard_id: app.hub.active_dashboard(),
+        overlay_clients: app.hub.client_count(ClientKind::Overlay),
+        admin_clients: app.hub.client_count(ClientKind::Admin),
+        obs: app.obs.status(),
+        twitch: app.twitch.status(),
+        chat: ChatCounters {
+            commands_run: app.chat_stats.commands_run.load(Relaxed),
+            on_cooldown: app.chat_stats.on_cooldown.load(Relaxed),
+            dropped_busy: app.chat_stats.dropped_busy.load(Relaxed),
+        },
+    }))
+}
+
+/// A widget type of the library: what it is configured with, renders and can do.
+#[derive(Serialize, ToSchema)]
 pub struct WidgetTypeInfo {
     widget_class: &'static str,
     display_name: &'static str,
@@ -50,12 +91,17 @@ pub struct WidgetTypeInfo {
     features: Vec<FeatureSpec>,
 }
 
-#[derive(Serialize)]
+/// An element every widget of the type owns.
+#[derive(Serialize, ToSchema)]
 struct ElementInfo {
     name: String,
     element_type: crate::model::ElementType,
 }
 
+#[utoipa::path(get, path = "/api/widget-types", tag = "widgets",
+    summary = "The widget library",
+    description = "Every widget type with its widget parameters, elements and features (typed parameter specs: the admin builds its forms from them).",
+    responses((status = 200, body = Vec<WidgetTypeInfo>, example = ex::widget_types)))]
 pub async fn widget_types() -> Json<Vec<WidgetTypeInfo>> {
     Json(
         widgets::REGISTRY
@@ -86,20 +132,33 @@ pub async fn widget_types() -> Json<Vec<WidgetTypeInfo>> {
 
 // ---- dashboards ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Main Stream", "obs_scene": "Gameplay"}))]
 pub struct NewDashboard {
+    /// The tab's name (1 to 80 characters).
     name: String,
+    /// The OBS scene to switch to when it goes live (and back: a scene switch in OBS
+    /// activates the dashboard bound to it).
     #[serde(default)]
     obs_scene: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/dashboards", tag = "dashboards",
+    summary = "List dashboards",
+    responses((status = 200, body = Vec<DashboardSummary>, example = ex::dashboards)))]
 pub async fn list_dashboards(
     State(app): State<AppState>,
 ) -> ApiResult<Json<Vec<DashboardSummary>>> {
     Ok(Json(views(&app)?.dashboards()))
 }
 
+#[utoipa::path(post, path = "/api/dashboards", tag = "dashboards",
+    summary = "Create a dashboard",
+    request_body = NewDashboard,
+    responses(
+        (status = 201, description = "Created", body = DashboardDetail, example = ex::new_dashboard),
+    ))]
 pub async fn create_dashboard(
     State(app): State<AppState>,
     JsonBody(b): JsonBody<NewDashboard>,
@@ -117,6 +176,13 @@ pub async fn create_dashboard(
     Ok((StatusCode::CREATED, Json(views(&app)?.dashboard(id)?)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/dashboards/{id}", tag = "dashboards",
+    summary = "One dashboard with its widgets",
+    params(("id" = u64, Path, description = "Dashboard id", example = 1)),
+    responses(
+        (status = 200, body = DashboardDetail, example = ex::dashboard_detail),
+        (status = 404, description = "No such dashboard", body = ErrorBody),
+    ))]
 pub async fn get_dashboard(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -124,6 +190,16 @@ pub async fn get_dashboard(
     Ok(Json(views(&app)?.dashboard(id)?))
 }
 
+#[utoipa::path(patch, path = "/api/dashboards/{id}", tag = "dashboards",
+    summary = "Rename, bind a scene, order widgets",
+    description = "Absent fields stay as they are; `obs_scene: null` unbinds the scene.",
+    params(("id" = u64, Path, description = "Dashboard id", example = 1)),
+    request_body = DashboardPatch,
+    responses(
+        (status = 200, body = DashboardDetail),
+        (status = 404, description = "No such dashboard", body = ErrorBody),
+        (status = 422, description = "A bad field, e.g. a widget of `widget_ids` that does not exist", body = ErrorBody),
+    ))]
 pub async fn update_dashboard(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -135,6 +211,14 @@ pub async fn update_dashboard(
     Ok(Json(views(&app)?.dashboard(id)?))
 }
 
+#[utoipa::path(delete, path = "/api/dashboards/{id}", tag = "dashboards",
+    summary = "Delete a dashboard",
+    description = "Its widgets stay in the library (they may be on other dashboards).",
+    params(("id" = u64, Path, description = "Dashboard id", example = 1)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such dashboard", body = ErrorBody),
+    ))]
 pub async fn delete_dashboard(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -145,6 +229,14 @@ pub async fn delete_dashboard(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/dashboards/{id}/activate", tag = "dashboards",
+    summary = "Go live with a dashboard",
+    description = "Its widgets render on the overlay; the bound OBS scene is switched to.",
+    params(("id" = u64, Path, description = "Dashboard id", example = 1)),
+    responses(
+        (status = 200, body = DashboardDetail),
+        (status = 404, description = "No such dashboard", body = ErrorBody),
+    ))]
 pub async fn activate_dashboard(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -157,29 +249,47 @@ pub async fn activate_dashboard(
 
 // ---- widgets ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "widget_class": "ConfettiAlertWidget",
+    "name": "Confetti",
+    "widget_parameters": {"default_color": "#FF5733", "blast_duration": 3.0},
+    "dashboard_ids": [1]
+}))]
 pub struct NewWidget {
+    /// A class of `GET /api/widget-types`.
     widget_class: String,
     name: String,
+    /// Checked against the type's `widget_parameters` specs; absent ones get their default.
     #[serde(default)]
+    #[schema(value_type = Object)]
     widget_parameters: Map,
+    /// Dashboards to put it on.
     #[serde(default)]
+    #[schema(value_type = Vec<u64>)]
     dashboard_ids: Vec<Id>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Birthday confetti", "widget_parameters": {"particle_count": 200}}))]
 pub struct WidgetPatch {
     name: Option<String>,
+    /// Merged over the stored parameters.
+    #[schema(value_type = Option<Object>)]
     widget_parameters: Option<Map>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"feature": "trigger_blast", "parameters": {"intensity": "High", "color": "#FF5733"}}))]
 pub struct ExecuteBody {
+    /// A feature `name` of the widget (`features` of the widget or its type).
     feature: String,
+    /// Checked against the feature's parameter specs (422 names the parameter).
     #[serde(default)]
+    #[schema(value_type = Object)]
     parameters: Map,
     /// Replays a run with the seed its audit entry recorded (tests, "why did it land
     /// there"); absent → the engine picks one.
@@ -187,7 +297,7 @@ pub struct ExecuteBody {
     seed: Option<u64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Executed {
     ok: bool,
     /// The widget is on the live dashboard: false means nothing reached the overlay
@@ -196,10 +306,21 @@ pub struct Executed {
     elements: Vec<ElementView>,
 }
 
+#[utoipa::path(get, path = "/api/widgets", tag = "widgets",
+    summary = "List widgets",
+    description = "Every widget of the library, on a dashboard or not, with its elements and features.",
+    responses((status = 200, body = Vec<WidgetDetail>)))]
 pub async fn list_widgets(State(app): State<AppState>) -> ApiResult<Json<Vec<WidgetDetail>>> {
     Ok(Json(views(&app)?.widgets()?))
 }
 
+#[utoipa::path(post, path = "/api/widgets", tag = "widgets",
+    summary = "Create a widget",
+    request_body = NewWidget,
+    responses(
+        (status = 201, description = "Created, with its elements", body = WidgetDetail, example = ex::widget),
+        (status = 422, description = "An unknown `widget_class`, a bad parameter (`widget_parameters.…`) or a dashboard of `dashboard_ids` that does not exist", body = ErrorBody),
+    ))]
 pub async fn create_widget(
     State(app): State<AppState>,
     JsonBody(b): JsonBody<NewWidget>,
@@ -214,6 +335,13 @@ pub async fn create_widget(
     Ok((StatusCode::CREATED, Json(views(&app)?.widget(id)?)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/widgets/{id}", tag = "widgets",
+    summary = "One widget",
+    params(("id" = u64, Path, description = "Widget id", example = 1)),
+    responses(
+        (status = 200, body = WidgetDetail, example = ex::widget),
+        (status = 404, description = "No such widget", body = ErrorBody),
+    ))]
 pub async fn get_widget(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -221,6 +349,15 @@ pub async fn get_widget(
     Ok(Json(views(&app)?.widget(id)?))
 }
 
+#[utoipa::path(patch, path = "/api/widgets/{id}", tag = "widgets",
+    summary = "Rename a widget or change its parameters",
+    params(("id" = u64, Path, description = "Widget id", example = 1)),
+    request_body = WidgetPatch,
+    responses(
+        (status = 200, body = WidgetDetail),
+        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 409, description = "The widget's type is not in this build of stagehand", body = ErrorBody),
+    ))]
 pub async fn update_widget(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -235,6 +372,14 @@ pub async fn update_widget(
     Ok(Json(views(&app)?.widget(id)?))
 }
 
+#[utoipa::path(delete, path = "/api/widgets/{id}", tag = "widgets",
+    summary = "Delete a widget",
+    description = "With its elements, follow-up timers, and the chat commands and event bindings that run it; it leaves every dashboard.",
+    params(("id" = u64, Path, description = "Widget id", example = 1)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such widget", body = ErrorBody),
+    ))]
 pub async fn delete_widget(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -245,6 +390,19 @@ pub async fn delete_widget(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/widgets/{id}/execute", tag = "widgets", operation_id = "execute_feature",
+    summary = "Run a feature",
+    description = "Runs the feature with typed parameters; the overlay shows the result when the widget is on the live dashboard (`live`).",
+    params(("id" = u64, Path, description = "Widget id", example = 1)),
+    request_body = ExecuteBody,
+    responses(
+        (status = 200, description = "Ran; the widget's elements after it", body = Executed, example = ex::executed),
+        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 409, description = "The widget's type is not in this build of stagehand", body = ErrorBody),
+        (status = 422, description = "An unknown `feature` or a wrong parameter (`field` names it, e.g. `parameters.intensity`)", body = ErrorBody),
+        (status = 500, description = "The widget failed (`widget_failed`); nothing was written", body = ErrorBody),
+        (status = 502, description = "OBS refused an effect of the feature", body = ErrorBody),
+    ))]
 pub async fn execute(
     State(app): State<AppState>,
     IdPath(widget_id): IdPath,
@@ -297,6 +455,21 @@ fn effect_error(e: stagehand_obs::ObsError) -> ApiError {
     }
 }
 
+#[utoipa::path(patch, path = "/api/widgets/{id}/elements/{name}", tag = "widgets",
+    summary = "Edit an element",
+    description = "Position, size, opacity, behaviour, visibility and media of one element, found by its immutable name. `media`: role → media id, a list of ids (a new variation each time it is shown) or `{ids, pick: random|sequence}`; `null` clears the role.",
+    params(
+        ("id" = u64, Path, description = "Widget id", example = 1),
+        ("name" = String, Path, description = "Element name", example = "confetti_particle"),
+    ),
+    request_body(content = ElementPatch, example = json!({
+        "properties": {"position": {"x": 640, "y": 300}, "opacity": 0.9},
+        "behavior": {"entrance": {"type": "pop", "duration": 0.5}}
+    })),
+    responses(
+        (status = 200, body = ElementView),
+        (status = 404, description = "No such widget or element", body = ErrorBody),
+    ))]
 pub async fn patch_element(
     State(app): State<AppState>,
     IdNamePath(widget_id, name): IdNamePath,
@@ -337,12 +510,23 @@ pub(super) fn strip_control_chars(v: &mut serde_json::Value) {
 
 // ---- audit ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// How many entries (default 50, at most 1000).
+    #[param(example = 20)]
     limit: Option<usize>,
 }
 
 /// The newest audit entries (activity feed), newest first.
+#[utoipa::path(get, path = "/api/audit", tag = "status", operation_id = "list_audit",
+    summary = "Activity feed",
+    description = "The newest audit entries, newest first: who ran what, when, with which result.",
+    params(AuditQuery),
+    responses(
+        (status = 200, body = Vec<AuditEntry>, example = ex::audit),
+        (status = 422, description = "`limit` is not a number", body = ErrorBody),
+    ))]
 pub async fn audit(
     State(app): State<AppState>,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
@@ -355,6 +539,14 @@ pub async fn audit(
 // ---- OBS ----
 
 /// Scenes of the connected OBS, for the dashboard binding dropdown (503 when not connected).
+#[utoipa::path(get, path = "/api/obs/scenes", tag = "obs",
+    summary = "OBS scenes",
+    description = "The scenes of the connected OBS, for binding dashboards to scenes.",
+    responses(
+        (status = 200, body = Vec<stagehand_obs::SceneInfo>, example = json!([{"name": "Gameplay", "uuid": "2f1c9a3e-6d1b-4c55-9b1a-0c4a3f2e7d10"}])),
+        (status = 503, description = "OBS is not connected (`obs_unavailable`)", body = ErrorBody),
+        (status = 504, description = "OBS did not answer in time", body = ErrorBody),
+    ))]
 pub async fn obs_scenes(
     State(app): State<AppState>,
 ) -> ApiResult<Json<Vec<stagehand_obs::SceneInfo>>> {
@@ -362,6 +554,10 @@ pub async fn obs_scenes(
 }
 
 /// Retry now: after a kick in OBS, a wrong password fixed in OBS, or to skip the backoff.
+#[utoipa::path(post, path = "/api/obs/reconnect", tag = "obs",
+    summary = "Reconnect to OBS now",
+    description = "After a kick in OBS, a password fixed in OBS, or to skip the backoff.",
+    responses((status = 202, description = "A connection attempt starts")))]
 pub async fn obs_reconnect(State(app): State<AppState>) -> StatusCode {
     app.obs.reconnect_now();
     StatusCode::ACCEPTED
@@ -369,7 +565,9 @@ pub async fn obs_reconnect(State(app): State<AppState>) -> StatusCode {
 
 // ---- backups ----
 
-#[derive(serde::Serialize)]
+/// A backup of the data file.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"file": "data/backups/stagehand-1733338800.redb", "bytes": 1048576}))]
 pub struct BackupInfo {
     file: String,
     bytes: u64,
@@ -383,6 +581,10 @@ fn backup_info(p: &std::path::Path) -> BackupInfo {
 }
 
 /// Backups of the data file, newest first.
+#[utoipa::path(get, path = "/api/backups", tag = "backups",
+    summary = "List backups",
+    description = "Backups of the data file (rotating, taken between commits), newest first.",
+    responses((status = 200, body = Vec<BackupInfo>)))]
 pub async fn list_backups(State(app): State<AppState>) -> Json<Vec<BackupInfo>> {
     let dir = app.settings.storage.data_dir.clone();
     Json(
@@ -394,6 +596,13 @@ pub async fn list_backups(State(app): State<AppState>) -> Json<Vec<BackupInfo>> 
 }
 
 /// A backup now (between two commits), e.g. before a big change of the setup.
+#[utoipa::path(post, path = "/api/backups", tag = "backups",
+    summary = "Back up now",
+    description = "Before a big change of the setup; written between two commits.",
+    responses(
+        (status = 201, description = "Written", body = BackupInfo),
+        (status = 507, description = "The backup could not be written (`backup_failed`)", body = ErrorBody),
+    ))]
 pub async fn backup_now(State(app): State<AppState>) -> ApiResult<(StatusCode, Json<BackupInfo>)> {
     let path = app.engine.backup().await.map_err(|e| {
         ApiError::new(

@@ -4,7 +4,7 @@
 //! one transaction), and dashboard templates under `/api/templates`.
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
 use crate::bundle::{self, Limits, OnConflict, read, templates};
 use crate::engine::{ImportReport, Request, World, plan_import};
@@ -35,10 +35,12 @@ fn blocking_failed(e: tokio::task::JoinError) -> ApiError {
 
 // ---- export ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// Comma-separated dashboard ids; absent = everything.
+    #[param(example = "1,2")]
     dashboards: Option<String>,
 }
 
@@ -59,6 +61,15 @@ fn parse_ids(raw: &str) -> ApiResult<Vec<Id>> {
 
 /// `GET /api/export`: the bundle as `application/zip`, written to a temporary file first
 /// (media are copied file by file) and streamed from there.
+#[utoipa::path(get, path = "/api/export", tag = "bundles", operation_id = "export_bundle",
+    summary = "Export a setup bundle",
+    description = "A zip with the dashboards (all, or those of `dashboards`), their widgets and elements, the chat commands and event bindings for them, and the media they use. Import it with `POST /api/import` (here or on another machine).",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The bundle (`Content-Disposition: attachment`)", content_type = "application/zip", body = Vec<u8>),
+        (status = 422, description = "`dashboards` is not a list of ids, or names one that does not exist", body = ErrorBody),
+        (status = 507, description = "The bundle could not be written to a temporary file", body = ErrorBody),
+    ))]
 pub async fn export(
     State(app): State<AppState>,
     q: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
@@ -110,16 +121,22 @@ pub async fn export(
 
 // ---- import ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
+    /// `true`: check the bundle and report what would happen, write nothing.
     #[serde(default)]
+    #[param(value_type = Option<bool>, example = true)]
     dry_run: Option<String>,
+    /// What to do with items whose name is taken: `rename`, `replace` or `skip` (without
+    /// it, a bundle with conflicts is refused with 409).
     #[serde(default)]
+    #[param(example = "rename")]
     on_conflict: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ImportOutcome {
     pub dry_run: bool,
     /// Written (false for a dry run).
@@ -150,6 +167,18 @@ fn parse_bool(raw: Option<&str>, field: &str) -> ApiResult<bool> {
     }
 }
 
+#[utoipa::path(post, path = "/api/import", tag = "bundles", operation_id = "import_bundle",
+    summary = "Import a setup bundle",
+    description = "The body is the zip of `GET /api/export`. The whole bundle is checked (sizes, names, version, hashes, widget classes and parameters, element properties, commands) before anything is written; then it is written in one transaction, or not at all.",
+    params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/zip", description = "The bundle"),
+    responses(
+        (status = 200, description = "Imported (or, for a dry run, what would be)", body = ImportOutcome, example = super::openapi::examples::import_outcome),
+        (status = 409, description = "Items have the name of existing ones and `on_conflict` is not given", body = ErrorBody),
+        (status = 413, description = "Larger than `storage.max_bundle_mb`", body = ErrorBody),
+        (status = 422, description = "Not a valid bundle (`field` names what is wrong) or an unsupported version", body = ErrorBody),
+        (status = 507, description = "The bundle or its media could not be stored", body = ErrorBody),
+    ))]
 /// `POST /api/import`: the body is the zip. The whole bundle is checked (sizes, names,
 /// version, hashes, widget classes and parameters, element properties, commands) before
 /// anything is written; then it is written in one transaction, or not at all.
@@ -313,6 +342,9 @@ pub async fn import_file(
 
 // ---- templates ----
 
+#[utoipa::path(get, path = "/api/templates", tag = "bundles",
+    summary = "List dashboard templates",
+    responses((status = 200, body = Vec<templates::TemplateInfo>, example = super::openapi::examples::templates)))]
 pub async fn list_templates(
     State(app): State<AppState>,
 ) -> ApiResult<Json<Vec<templates::TemplateInfo>>> {
@@ -323,9 +355,11 @@ pub async fn list_templates(
     Ok(Json(list))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"dashboard_id": 1, "name": "Birthday stream", "description": "Confetti, a goal bar and the !party command"}))]
 pub struct NewTemplate {
+    #[schema(value_type = u64)]
     dashboard_id: Id,
     name: String,
     /// What the template is for (shown in the picker); up to 300 characters.
@@ -334,6 +368,15 @@ pub struct NewTemplate {
 }
 
 /// `POST /api/templates {dashboard_id, name, description?}`: "Save dashboard as template".
+#[utoipa::path(post, path = "/api/templates", tag = "bundles",
+    summary = "Save a dashboard as a template",
+    description = "A bundle of the dashboard (widgets, elements, commands, media) kept in the data dir's templates folder.",
+    request_body = NewTemplate,
+    responses(
+        (status = 201, description = "Saved", body = templates::TemplateInfo),
+        (status = 422, description = "No such dashboard (`dashboard_id`), a bad `name` or a `description` over 300 characters", body = ErrorBody),
+        (status = 507, description = "The template could not be written", body = ErrorBody),
+    ))]
 pub async fn save_template(
     State(app): State<AppState>,
     JsonBody(b): JsonBody<NewTemplate>,
@@ -350,8 +393,9 @@ pub async fn save_template(
     Ok((StatusCode::CREATED, Json(info)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Birthday stream (Saturday)"}))]
 pub struct UseTemplate {
     /// Name of the new dashboard (default: the template's dashboard name, made unique).
     #[serde(default)]
@@ -360,6 +404,16 @@ pub struct UseTemplate {
 
 /// `POST /api/templates/{id}/use`: "New dashboard from template". Names already taken get a
 /// free variant ("Main (2)"), so using a template twice gives two dashboards.
+#[utoipa::path(post, path = "/api/templates/{id}/use", tag = "bundles",
+    summary = "New dashboard from a template",
+    description = "Imports the template; names already taken get a free variant (\"Main (2)\").",
+    params(("id" = String, Path, description = "Template id", example = "birthday-stream-1733338800")),
+    request_body = UseTemplate,
+    responses(
+        (status = 201, description = "Created", body = ImportOutcome),
+        (status = 404, description = "No such template", body = ErrorBody),
+        (status = 422, description = "The template is not a valid bundle any more", body = ErrorBody),
+    ))]
 pub async fn use_template(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -383,6 +437,14 @@ fn template_path(app: &AppState, id: &str) -> ApiResult<PathBuf> {
     Ok(path)
 }
 
+#[utoipa::path(delete, path = "/api/templates/{id}", tag = "bundles",
+    summary = "Delete a template",
+    params(("id" = String, Path, description = "Template id", example = "birthday-stream-1733338800")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such template", body = ErrorBody),
+        (status = 507, description = "The file could not be removed", body = ErrorBody),
+    ))]
 pub async fn delete_template(
     State(app): State<AppState>,
     Path(id): Path<String>,

@@ -6,7 +6,7 @@
 //! call run, as the admin (so a test never puts the command on cooldown for viewers).
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
 use crate::chat::{self, ChatRoles, Interpretation};
 use crate::engine::Request;
@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 /// The longest test line accepted (Twitch's own limit).
 const MAX_LINE: usize = 500;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"line": "!confetti high", "role": "everyone", "user": "CoolViewer", "execute": false}))]
 pub struct TestBody {
     /// The chat line, e.g. `!confetti high`.
     line: String,
@@ -36,7 +37,8 @@ pub struct TestBody {
 }
 
 /// What the line leads to.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = TestOutcome)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     NotACommand,
@@ -47,20 +49,34 @@ pub enum Outcome {
     Run,
 }
 
-#[derive(Serialize)]
+/// A feature call a chat line makes.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = TestCall)]
 pub struct Call {
+    #[schema(value_type = u64)]
     widget_id: Id,
     widget_name: String,
     feature: String,
     feature_name: String,
+    /// The typed arguments the line maps to.
+    #[schema(value_type = Object)]
     parameters: Map,
     /// The widget is on the live dashboard, so the overlay would show it.
     live: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "outcome": "run", "command_id": 1, "trigger": "!confetti", "reply": null,
+    "explanation": "Runs the feature; chat hears nothing unless it fails.",
+    "call": {"widget_id": 1, "widget_name": "Confetti", "feature": "trigger_blast",
+             "feature_name": "Trigger Confetti Blast",
+             "parameters": {"intensity": "High", "color": "#FF5733"}, "live": true},
+    "cooldown_s": null, "executed": false
+}))]
 pub struct TestResult {
     outcome: Outcome,
+    #[schema(value_type = Option<u64>)]
     command_id: Option<Id>,
     trigger: Option<String>,
     /// What the daemon would say in chat; `None` when it stays silent.
@@ -85,6 +101,14 @@ fn roles_for(p: Permission) -> ChatRoles {
     }
 }
 
+#[utoipa::path(post, path = "/api/commands/test", tag = "chat",
+    summary = "Try a chat line",
+    description = "Runs a chat line through the same matching, permission, argument and cooldown logic as Twitch chat, for a role you pick, and says what would happen. Nothing runs unless `execute: true` and the outcome is `run` (then as the admin: no cooldown starts for viewers).",
+    request_body = TestBody,
+    responses(
+        (status = 200, body = TestResult),
+        (status = 422, description = "`line` is empty or longer than 500 characters, or OBS refused an effect", body = ErrorBody),
+    ))]
 pub async fn test_command(
     State(app): State<AppState>,
     JsonBody(b): JsonBody<TestBody>,

@@ -18,15 +18,26 @@ pub struct ApiError {
     pub retry_after_s: Option<u32>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// The one error body every endpoint answers with.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": {
+    "code": "validation_failed",
+    "message": "parameters.intensity: must be one of Low, Medium, High",
+    "field": "parameters.intensity",
+    "request_id": "5f0c2a9d41e3b7a8"
+}}))]
+pub struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+struct ErrorDetail<'a> {
+    /// Stable machine-readable code: `validation_failed`, `not_found`, `conflict`,
+    /// `unauthorized`, `forbidden_origin`, `busy`, …
     code: &'a str,
+    /// A sentence for people.
     message: &'a str,
+    /// The request field to fix (`name`, `parameters.intensity`, `id`), when one is at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
     /// The id of the request (also in its log lines and the `x-request-id` header).
@@ -172,8 +183,8 @@ impl From<crate::bundle::BundleError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
+        let body = ErrorBody {
+            error: ErrorDetail {
                 code: self.code,
                 message: &self.message,
                 field: self.field.as_deref(),

@@ -4,8 +4,9 @@
 //! module and `media::defaults`.
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{IdPath, JsonBody};
+use super::openapi::examples as ex;
 use crate::engine::{MediaPatch, Request};
 use crate::media::range::{self, Ranges};
 use crate::media::upload::{Incoming, UploadError};
@@ -33,19 +34,26 @@ fn media_dir(app: &AppState) -> PathBuf {
 }
 
 /// A media record as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = ex::media)]
 pub struct MediaView {
     #[serde(flatten)]
     pub media: Media,
+    /// `image`, `video` or `audio`.
     pub kind: &'static str,
+    /// Where the overlay loads it (`GET /media/{filename}`).
     pub url: String,
+    /// The library thumbnail (PNG, at most 256 px), for images.
     pub thumbnail_url: Option<String>,
     /// Elements using it (the library warns before deleting those).
     pub used_by: Vec<Usage>,
 }
 
-#[derive(Serialize, Clone)]
+/// An element using a media file in one of its roles.
+#[derive(Serialize, Clone, utoipa::ToSchema)]
+#[schema(as = MediaUsage)]
 pub struct Usage {
+    #[schema(value_type = u64)]
     pub widget_id: Id,
     pub widget_name: String,
     pub element: String,
@@ -134,10 +142,50 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     ApiError::bad_request(format!("could not read the upload: {}", e.body_text()))
 }
 
+/// The multipart form of an upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// One or more (up to 20) files: PNG, JPEG, GIF, WebP, SVG, MP4, WebM, MOV, MP3, WAV, OGG.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// One file uploaded → its record; several → the list.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Uploaded {
+    One(Box<MediaView>),
+    Many(Vec<MediaView>),
+}
+
+#[utoipa::path(post, path = "/api/media", tag = "media", operation_id = "upload_media",
+    summary = "Upload media",
+    description = "Multipart, one or more fields named `file`, checked by extension and content (a disguised file is refused naming what it is), streamed to the media folder with its sha256; `storage.max_upload_mb` per file (nothing is kept of a file over it). The same content again answers the existing record.",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored (new content)", body = Uploaded),
+        (status = 200, description = "Already in the library: the existing record", body = Uploaded),
+        (status = 413, description = "A file is larger than `storage.max_upload_mb`", body = ErrorBody),
+        (status = 400, description = "The upload could not be read", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data, not an accepted type, or the content is not what the name says", body = ErrorBody),
+        (status = 422, description = "No field named `file`, or more than 20 files", body = ErrorBody),
+        (status = 507, description = "The file could not be stored", body = ErrorBody),
+    ))]
 /// `POST /api/media`: multipart, one or more fields named `file`. One file answers with its
 /// record (201 new, 200 when the same content is already in the library); several with a
 /// list. Each file is streamed to disk, hashed on the way and cut off at the size limit.
-pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> ApiResult<Response> {
+pub async fn upload(
+    State(app): State<AppState>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let mut form = form.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("send the files as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
     let limit = app.settings.storage.max_upload_mb as u64 * 1024 * 1024;
     let dir = media_dir(&app);
     let mut results: Vec<(bool, MediaView)> = Vec::new();
@@ -201,7 +249,7 @@ pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> ApiResu
         } else {
             StatusCode::OK
         };
-        return Ok((status, Json(v)).into_response());
+        return Ok((status, Json(Uploaded::One(Box::new(v)))).into_response());
     }
     let status = if any_new {
         StatusCode::CREATED
@@ -209,7 +257,7 @@ pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> ApiResu
         StatusCode::OK
     };
     let list: Vec<MediaView> = results.into_iter().map(|(_, v)| v).collect();
-    Ok((status, Json(list)).into_response())
+    Ok((status, Json(Uploaded::Many(list))).into_response())
 }
 
 fn io_error(e: UploadError) -> ApiError {
@@ -326,17 +374,33 @@ async fn store_file(
 
 // ---- library ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// `image`, `video` or `audio`.
+    #[param(example = "image")]
     kind: Option<String>,
+    /// Search in names and tags.
+    #[param(example = "confetti")]
     q: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    #[param(example = 50)]
     limit: Option<usize>,
+    /// Records to skip.
     offset: Option<usize>,
 }
 
 /// `GET /api/media?kind=image|video|audio&q=…&limit=&offset=`: newest first; the total
 /// before paging is in `X-Total-Count`.
+#[utoipa::path(get, path = "/api/media", tag = "media", operation_id = "list_media",
+    summary = "The media library",
+    description = "Newest first; the total before paging is in `X-Total-Count`.",
+    params(ListQuery),
+    responses(
+        (status = 200, body = Vec<MediaView>, headers(("x-total-count" = u64, description = "Records matching, before paging"))),
+        (status = 422, description = "A bad `kind` or `limit`", body = ErrorBody),
+    ))]
 pub async fn list(
     State(app): State<AppState>,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
@@ -391,6 +455,13 @@ pub async fn list(
     Ok(resp)
 }
 
+#[utoipa::path(get, path = "/api/media/{id}", tag = "media", operation_id = "get_media",
+    summary = "One media record",
+    params(("id" = u64, Path, description = "Media id", example = 1)),
+    responses(
+        (status = 200, body = MediaView),
+        (status = 404, description = "No such media", body = ErrorBody),
+    ))]
 pub async fn get_one(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -398,6 +469,14 @@ pub async fn get_one(
     Ok(Json(one(&app, id)?))
 }
 
+#[utoipa::path(patch, path = "/api/media/{id}", tag = "media", operation_id = "update_media",
+    summary = "Rename or tag media",
+    params(("id" = u64, Path, description = "Media id", example = 1)),
+    request_body = MediaPatch,
+    responses(
+        (status = 200, body = MediaView),
+        (status = 404, description = "No such media", body = ErrorBody),
+    ))]
 pub async fn update(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -409,14 +488,26 @@ pub async fn update(
     Ok(Json(one(&app, id)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
+    /// Delete even when elements use it: their roles are cleared (overlays hear it).
     force: Option<bool>,
 }
 
 /// `DELETE /api/media/{id}[?force=true]`: 409 naming the elements that use it; with force
 /// those roles are cleared (and broadcast) in the same commit. The file goes after the commit.
+#[utoipa::path(delete, path = "/api/media/{id}", tag = "media", operation_id = "delete_media",
+    summary = "Delete media",
+    description = "Refused (409, naming the elements) while elements use it, unless `force=true`: then those roles are cleared in the same commit. The file goes after the commit.",
+    params(("id" = u64, Path, description = "Media id", example = 1), DeleteQuery),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such media", body = ErrorBody),
+        (status = 409, description = "Elements use it (the message names them)", body = ErrorBody),
+        (status = 422, description = "`force` is not true or false", body = ErrorBody),
+    ))]
 pub async fn delete(
     State(app): State<AppState>,
     IdPath(id): IdPath,
@@ -450,6 +541,26 @@ pub async fn delete(
 
 /// `GET /media/{filename}`: only names in the media table (files or their thumbnails) are
 /// served, never a path; symlinks are refused.
+#[utoipa::path(get, path = "/media/{filename}", tag = "media", operation_id = "media_file",
+    summary = "A media file",
+    description = "The file (no token needed: the overlay loads it). Single and multiple byte ranges, `ETag` = sha256 (304 on `If-None-Match`), immutable caching; SVG with `Content-Security-Policy: script-src 'none'`. Only names in the media table, never a path or a symlink.",
+    security(()),
+    params(
+        ("filename" = String, Path, description = "The record's `filename` or `thumbnail`", example = "3f6c0e1b9a2d4c7e8f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70.png"),
+        ("Range" = Option<String>, Header, description = "Byte ranges, e.g. `bytes=0-1023`"),
+        ("If-None-Match" = Option<String>, Header, description = "An ETag seen before"),
+        ("If-Range" = Option<String>, Header, description = "Ranges only if the ETag still matches"),
+    ),
+    responses(
+        (status = 200, description = "The whole file, with its MIME type", content_type = "*/*", body = Vec<u8>,
+         headers(("etag" = String, description = "The sha256 in quotes"), ("accept-ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested range(s) (`multipart/byteranges` for several)", content_type = "*/*", body = Vec<u8>,
+         headers(("content-range" = String, description = "e.g. `bytes 0-1023/52340`"))),
+        (status = 304, description = "Not modified (the ETag matches)"),
+        (status = 400, description = "Not a media file name", body = ErrorBody),
+        (status = 404, description = "No such media file", body = ErrorBody),
+        (status = 416, description = "Range not satisfiable (`Content-Range: bytes */size`)"),
+    ))]
 pub async fn serve(
     State(app): State<AppState>,
     Path(name): Path<String>,

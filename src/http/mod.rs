@@ -11,6 +11,7 @@ mod guard;
 mod health;
 pub mod listener;
 mod media;
+pub mod openapi;
 mod request_id;
 mod settings;
 mod views;
@@ -121,6 +122,7 @@ pub fn router(app: AppState) -> Router {
             axum::routing::delete(bundle::delete_template),
         )
         .route("/templates/{id}/use", post(bundle::use_template))
+        .route("/openapi.json", get(openapi::openapi_json))
         // Uploads are streamed and size-checked per file by the handler, not by the JSON limit.
         .route(
             "/media",
@@ -147,6 +149,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .merge(metrics)
+        // Outside the guard: a browser opening the docs sends no token; the page it leads to
+        // (the admin) sends the one it holds.
+        .route("/api/docs", get(openapi::docs))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(ws::upgrade))

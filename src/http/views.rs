@@ -8,27 +8,34 @@ use crate::widgets::{self, FeatureSpec};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
-#[derive(Serialize)]
+/// A dashboard in the list.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DashboardSummary {
     #[serde(flatten)]
     pub dashboard: Dashboard,
+    /// It is live: its widgets render on the overlay.
     pub active: bool,
 }
 
-#[derive(Serialize)]
+/// A dashboard with its widgets.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DashboardDetail {
     #[serde(flatten)]
     pub dashboard: Dashboard,
+    /// It is live: its widgets render on the overlay.
     pub active: bool,
     pub widgets: Vec<WidgetDetail>,
 }
 
-#[derive(Serialize)]
+/// A widget with its elements and features.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct WidgetDetail {
     #[serde(flatten)]
     pub widget: Widget,
+    /// The widget type's display name.
     pub display_name: &'static str,
     /// Dashboards this widget is on.
+    #[schema(value_type = Vec<u64>)]
     pub dashboard_ids: Vec<Id>,
     /// On the active dashboard: its elements render.
     pub enabled: bool,

@@ -17,13 +17,32 @@ use std::time::Duration;
 const WRITE_BUFFER: usize = 64 * 1024;
 const WRITE_BUFFER_MAX: usize = 16 * 1024 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WsQuery {
+    /// `overlay` (default: read-only, no token) or `admin` (also gets audit, OBS/Twitch
+    /// status and chat frames; needs the admin token).
+    #[param(example = "overlay")]
     client_type: Option<String>,
     /// Free-form overlay instance name (several browser sources), for logs.
+    #[param(example = "main-scene")]
     instance: Option<String>,
+    /// The admin token for `client_type=admin` (browsers cannot set headers on a WebSocket).
     token: Option<String>,
 }
+
+#[utoipa::path(get, path = "/ws", tag = "overlay", operation_id = "websocket",
+    summary = "WebSocket (MessagePack frames)",
+    description = "Upgrades to a WebSocket carrying MessagePack frames: a snapshot, then element updates and dashboard (de)activation with a gap-free `seq`; `client_type=admin` also gets `command_executed`, `obs_status`, `obs_scenes_changed`, `twitch_status` and `chat_message`. The frames, resync and the overlay DOM contract are in docs/protocol.md.",
+    security(()),
+    params(WsQuery),
+    responses(
+        (status = 101, description = "Switching protocols: the WebSocket session starts"),
+        (status = 400, description = "Not a WebSocket upgrade, or a bad query", body = super::error::ErrorBody),
+        (status = 401, description = "`client_type=admin` without a valid token", body = super::error::ErrorBody),
+        (status = 403, description = "`client_type=admin` from a foreign Origin", body = super::error::ErrorBody),
+        (status = 422, description = "`client_type` is neither overlay nor admin", body = super::error::ErrorBody),
+    ))]
 
 pub async fn upgrade(
     State(app): State<AppState>,

@@ -4,7 +4,7 @@ use super::Id;
 use serde::{Deserialize, Serialize};
 
 /// Who caused a command.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
     Admin,
@@ -26,8 +26,9 @@ impl std::fmt::Display for Actor {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
+    #[schema(value_type = u64)]
     pub id: Id,
     /// Unix milliseconds.
     pub at_ms: u64,
@@ -36,6 +37,7 @@ pub struct AuditEntry {
     pub action: String,
     /// Human-readable target, e.g. `ConfettiAlertWidget "Birthday" (3).trigger_blast`.
     pub target: String,
+    /// The arguments of the request (a feature's parameters, a patch).
     #[serde(default)]
     pub params: serde_json::Value,
     pub ok: bool,
@@ -52,11 +54,12 @@ pub struct AuditEntry {
 }
 
 /// The structured target of an audit entry: `kind` plus whatever ids and names apply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditSubject {
     /// widget | dashboard | command | binding | element | media | bundle | settings
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub widget_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub widget_name: Option<String>,
@@ -67,16 +70,20 @@ pub struct AuditSubject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub element: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub dashboard_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub command_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub binding_id: Option<Id>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u64>)]
     pub media_id: Option<Id>,
     /// For feature runs: whether the widget was on the live dashboard, i.e. whether the
     /// overlay showed anything (false = ran on a dashboard on standby).

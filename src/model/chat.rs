@@ -9,7 +9,18 @@ use serde::{Deserialize, Serialize};
 
 /// Who may run a command. Ordered as a ladder: each level includes the ones below it.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
@@ -22,8 +33,9 @@ pub enum Permission {
 }
 
 /// A chat trigger (`!confetti`) bound to one widget feature.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChatCommand {
+    #[schema(value_type = u64)]
     pub id: Id,
     /// As the streamer typed it, prefix included (`!confetti`), stored lowercased.
     /// Matching also accepts it without the prefix and ignores case.
@@ -31,10 +43,12 @@ pub struct ChatCommand {
     /// Other names for the same command; they share its cooldowns.
     #[serde(default)]
     pub aliases: Vec<String>,
+    #[schema(value_type = u64)]
     pub widget_id: Id,
     pub feature: String,
     /// Fixed/default feature arguments; chat arguments win over them.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub args: Map,
     #[serde(default)]
     pub permission: Permission,
@@ -64,7 +78,7 @@ impl ChatCommand {
 }
 
 /// Platform events a binding can react to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Sub,
@@ -75,18 +89,21 @@ pub enum EventKind {
 }
 
 /// "When someone cheers ≥ 100 bits, run this feature with these parameters."
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventBinding {
+    #[schema(value_type = u64)]
     pub id: Id,
     pub event: EventKind,
     /// Minimum bits (cheer), viewers (raid), months (resub) or gifted subs (gift_sub).
     #[serde(default)]
     pub min_amount: Option<u64>,
+    #[schema(value_type = u64)]
     pub widget_id: Id,
     pub feature: String,
     /// String values may hold `{user}`, `{amount}`, `{months}`, `{viewers}`, `{message}`,
     /// `{tier}`; see `chat::template::render`.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub parameters: Map,
     #[serde(default = "yes")]
     pub enabled: bool,

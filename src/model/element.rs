@@ -1,9 +1,9 @@
 //! Elements: the rendered building blocks a widget owns, and their one wire/API form.
 
-use super::{Id, Map, Media, MediaPools, MediaRoles};
+use super::{Id, Map, Media, MediaPool, MediaPools, MediaRoles};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ElementType {
     Image,
@@ -40,8 +40,9 @@ pub struct Element {
 }
 
 /// Media as the overlay needs it to render an element.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MediaDetail {
+    #[schema(value_type = u64)]
     pub id: Id,
     pub role: String,
     pub url: String,
@@ -50,20 +51,31 @@ pub struct MediaDetail {
 
 /// The one serialized form of an element, shared by the REST API and the overlay protocol
 /// (PROTOCOL.md "Element on the wire"), so the two can never drift apart.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ElementView {
+    #[schema(value_type = u64)]
     pub id: Id,
+    #[schema(value_type = u64)]
     pub widget_id: Id,
+    /// Unique within the widget and immutable (`PATCH …/elements/{name}`).
+    #[schema(example = "confetti_burst")]
     pub name: String,
     pub element_type: ElementType,
+    /// Typed per element type (docs/protocol.md "Element types and their properties").
+    #[schema(value_type = Object)]
     pub properties: Map,
+    /// Entrance/exit/emphasis animations (docs/protocol.md "behavior").
+    #[schema(value_type = Object)]
     pub behavior: Map,
     pub visible: bool,
     /// Its widget is on the active dashboard.
     pub enabled: bool,
+    /// role → media id.
+    #[schema(value_type = BTreeMap<String, u64>)]
     pub media: MediaRoles,
     /// Roles holding several media (`pick: random|sequence`); omitted when there are none.
     #[serde(default, skip_serializing_if = "MediaPools::is_empty")]
+    #[schema(value_type = BTreeMap<String, MediaPool>)]
     pub media_pools: MediaPools,
     pub media_details: Vec<MediaDetail>,
 }

@@ -23,34 +23,49 @@ pub type Id = u64;
 pub type Map = serde_json::Map<String, serde_json::Value>;
 
 /// An admin-UI tab grouping widgets; at most one is active.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Dashboard {
+    #[schema(value_type = u64, example = 1)]
     pub id: Id,
+    #[schema(example = "Main Stream")]
     pub name: String,
+    /// The OBS scene that goes with it: activating one switches to the other.
     #[serde(default)]
+    #[schema(example = "Gameplay")]
     pub obs_scene: Option<String>,
+    /// Widgets on it, in panel order.
     #[serde(default)]
+    #[schema(value_type = Vec<u64>, example = json!([1]))]
     pub widget_ids: Vec<Id>,
+    /// Tab order (0 first).
     #[serde(default)]
     pub position: u32,
 }
 
 /// An instance of a registered widget type; owns its elements.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Widget {
+    #[schema(value_type = u64, example = 1)]
     pub id: Id,
+    /// A class of `GET /api/widget-types`.
+    #[schema(example = "ConfettiAlertWidget")]
     pub widget_class: String,
+    #[schema(example = "Confetti")]
     pub name: String,
+    /// Validated against the class's `widget_parameters` specs (defaults filled in).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub widget_parameters: Map,
     /// Runtime state kept by features (a donation total, a death count) across dashboards.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub state: Map,
 }
 
 /// An uploaded media file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Media {
+    #[schema(value_type = u64)]
     pub id: Id,
     pub filename: String,
     pub original_name: String,
@@ -198,8 +213,9 @@ pub type MediaRoles = BTreeMap<String, Id>;
 
 /// A role holding several media (alert variations): the engine moves the role's current
 /// media (in [`MediaRoles`]) to the next pick each time the element is shown.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MediaPool {
+    #[schema(value_type = Vec<u64>)]
     pub ids: Vec<Id>,
     pub pick: Pick,
     /// Index of the current pick in `ids`.
@@ -207,7 +223,7 @@ pub struct MediaPool {
     pub at: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Pick {
     Random,

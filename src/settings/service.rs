@@ -35,7 +35,8 @@ pub fn layer_name(s: Source) -> &'static str {
 }
 
 /// One key as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SettingEntry)]
 pub struct Entry {
     /// The effective value; absent for secrets.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,10 +52,13 @@ pub struct Entry {
     pub restart: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SettingsView {
+    /// Every editable key (`obs.host`, `chat.prefix`, …) with its value and source.
+    #[schema(value_type = BTreeMap<String, Entry>)]
     pub settings: BTreeMap<&'static str, Entry>,
     /// Keys whose effective value differs from what the running daemon uses (restart!).
+    #[schema(value_type = Vec<String>)]
     pub restart_needed: Vec<&'static str>,
     /// The config file in use, if any.
     pub config_file: Option<String>,

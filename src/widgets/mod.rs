@@ -90,7 +90,7 @@ impl ElementTemplate {
 }
 
 /// Metadata of one feature for `/api/widget-types` and the admin UI.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FeatureSpec {
     pub name: &'static str,
     pub display_name: &'static str,

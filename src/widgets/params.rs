@@ -7,7 +7,7 @@ use crate::model::Map;
 use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamType {
     Dropdown,
@@ -20,8 +20,9 @@ pub enum ParamType {
 }
 
 /// One parameter of a feature or a widget (PROTOCOL.md `ParamSpec`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ParamSpec {
+    #[schema(example = "intensity")]
     pub name: &'static str,
     #[serde(rename = "type")]
     pub kind: ParamType,
@@ -31,7 +32,9 @@ pub struct ParamSpec {
     pub optional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// The choices of a dropdown or multiselect.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
     pub options: Option<Vec<&'static str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// Connection state of the adapter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObsState {
     /// `enabled = false`: nothing connects.
@@ -20,7 +20,7 @@ pub enum ObsState {
 }
 
 /// Snapshot for `/api/status.obs`. Never contains the password.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ObsStatus {
     pub enabled: bool,
     pub connected: bool,
@@ -48,7 +48,7 @@ impl ObsStatus {
 }
 
 /// One OBS scene.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SceneInfo {
     pub name: String,
     pub uuid: String,

@@ -79,7 +79,7 @@ pub enum SubKind {
 }
 
 /// Connection state, also served by the daemon as `/api/status` → `twitch`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TwitchStatus {
     pub enabled: bool,
     /// Logged in and joined to `channel` (confirmed by the server's JOIN echo / ROOMSTATE).

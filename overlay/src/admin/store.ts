@@ -46,7 +46,7 @@ export interface Toast {
   text: string;
 }
 
-export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' } | { page: 'settings' } | { page: 'notfound'; path: string };
+export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' } | { page: 'settings' } | { page: 'api' } | { page: 'notfound'; path: string };
 
 function storage(): Storage | null {
   try {
@@ -128,13 +128,14 @@ export function parseHash(hash: string): Route {
   if (h === 'commands') return { page: 'commands' };
   if (h === 'media') return { page: 'media' };
   if (h === 'settings') return { page: 'settings' };
+  if (h === 'api') return { page: 'api' };
   const m = /^d\/(\d+)$/.exec(h);
   if (m) return { page: 'dashboards', dashboardId: Number(m[1]) };
   return { page: 'notfound', path: `#/${h}` };
 }
 
 export function go(route: Route): void {
-  const hash = route.page === 'settings' ? '#/settings' : route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
+  const hash = route.page === 'settings' ? '#/settings' : route.page === 'api' ? '#/api' : route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
   if (location.hash !== hash) history.replaceState(null, '', hash);
   applyRoute(route);
 }
@@ -148,7 +149,7 @@ function applyRoute(route: Route): void {
     return;
   }
   if (route.page === 'media') return; // the Media page loads its own library
-  if (route.page === 'notfound' || route.page === 'settings') return;
+  if (route.page === 'notfound' || route.page === 'settings' || route.page === 'api') return;
   if (state.dashboards.length && !state.dashboards.some((d) => d.id === route.dashboardId)) {
     ensureSelection(); // no (or an unknown) dashboard in the address: the live one, else the first
     return;

@@ -5,14 +5,12 @@
 // Settings page links to it, and it is axe-clean at 1920×1080 and 390×844.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { newWorkDir, startDaemon } from './daemon.mjs';
-import { artifactsDir, launchBrowser } from './helpers.mjs';
+import { artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
 
 const T = { timeout: 180_000 };
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TOKEN = 'e2e-api-docs-token-5521';
 const TOKEN_KEY = 'stagehand.admin.token';
 
@@ -20,7 +18,6 @@ let browser;
 let daemon;
 let dir;
 
-const painted = (p) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 async function call(method, path, body) {
   const headers = { authorization: `Bearer ${TOKEN}` };
@@ -28,17 +25,6 @@ async function call(method, path, body) {
   const res = await fetch(daemon.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function axeClean(p, what) {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ path: AXE });
-  await p.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
-  await painted(p);
-  const violations = await p.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n      ')}`);
-  });
-  assert.deepEqual(violations, [], `axe violations on ${what}`);
 }
 
 /** A page that holds the admin token (as the token prompt stores it) at `viewport`. */

@@ -129,19 +129,19 @@ impl Widget for CountdownTimerWidget {
         let mut clock = typography(p, p.font_size);
         clock.extend(idle.clock());
         clock.extend(props! {
-            "position": {"x": 460, "y": 440, "z_index": 6},
-            "size": {"width": 1000, "height": 200},
+            "position": {"x": 460, "y": 590, "z_index": 6},
+            "size": {"width": 1000, "height": 190},
         });
         let mut label = typography(p, (p.font_size * 0.36).round());
         label.extend(props! {
             "text": p.label,
-            "position": {"x": 260, "y": 360, "z_index": 6},
+            "position": {"x": 260, "y": 515, "z_index": 6},
             "size": {"width": 1400, "height": 80},
         });
         let mut times_up = typography(p, (p.font_size * 0.5).round());
         times_up.extend(props! {
             "text": p.times_up_text,
-            "position": {"x": 260, "y": 660, "z_index": 7},
+            "position": {"x": 260, "y": 790, "z_index": 7},
             "size": {"width": 1400, "height": 110},
         });
         vec![

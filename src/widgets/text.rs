@@ -91,7 +91,7 @@ impl Widget for TextWidget {
     fn elements(p: &Params) -> Vec<ElementTemplate> {
         let mut properties = look(p, &State::default());
         properties.extend(props! {
-            "position": {"x": 160, "y": 430, "z_index": 6},
+            "position": {"x": 160, "y": 250, "z_index": 6},
             "size": {"width": 1600, "height": 220},
         });
         vec![

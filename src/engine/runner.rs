@@ -100,20 +100,21 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
             }
         }
         out.stats.commands.fetch_add(jobs.len() as u64, Relaxed);
-        let done = process(
+        let mut done = process(
             &out.store, &mut world, &out.hub, &cfg, &mut seeds, jobs, audits,
         );
-        // After this group's commit and before the next: the file holds exactly what was
-        // acknowledged so far.
-        for tx in backups {
-            let _ = tx.send(out.store.backup(cfg.backups_keep));
-        }
         if done.committed {
             out.stats.commits.fetch_add(1, Relaxed);
             publish_scene(&out.scene, &world, done.activated);
             if done.chat_changed {
                 out.chat.send_replace(Arc::new(ChatTable::of(&world)));
             }
+        }
+        reply_all(std::mem::take(&mut done.replies));
+        // After this group's commit and before the next: the file holds exactly what was
+        // acknowledged so far.
+        for tx in backups {
+            let _ = tx.send(out.store.backup(cfg.backups_keep));
         }
     }
     tracing::debug!("engine stopped");
@@ -142,7 +143,6 @@ fn next_due(world: &World) -> Option<u64> {
     world.timers.values().map(|t| t.due_ms).min()
 }
 
-/// Returns whether a commit was written.
 /// What a group did.
 #[derive(Debug, Default)]
 struct Done {
@@ -152,6 +152,9 @@ struct Done {
     activated: bool,
     /// Commands, bindings or widgets changed: the chat bridge needs a new table.
     chat_changed: bool,
+    /// Answers to the committed group's callers, sent once the bridges' views are published,
+    /// so a command created by the API is already known to chat when the caller hears "201".
+    replies: Vec<(Reply, Answer)>,
 }
 
 fn process(
@@ -291,7 +294,6 @@ fn process(
         Ok(()) => {
             // Broadcast strictly after the commit: nothing uncommitted ever reaches an overlay.
             hub.publish(&group.events);
-            reply_all(group.replies);
             let chat_changed = group.writes.iter().any(|w| {
                 matches!(
                     w,
@@ -302,6 +304,7 @@ fn process(
                 committed: true,
                 activated,
                 chat_changed,
+                replies: group.replies,
             }
         }
         Err(e) => {
@@ -500,6 +503,19 @@ mod tests {
         }
     }
 
+    /// One group as the runner runs it: processed, then answered.
+    fn group(
+        store: &Store,
+        world: &mut World,
+        hub: &Hub,
+        cfg: &EngineConfig,
+        seeds: &mut impl RngCore,
+        jobs: Vec<Job>,
+        audits: Vec<AuditEntry>,
+    ) {
+        reply_all(process(store, world, hub, cfg, seeds, jobs, audits).replies);
+    }
+
     /// One group, one transaction: a bad command in the middle changes nothing, the good
     /// ones around it all land, each with its own reply and audit entry.
     #[test]
@@ -523,7 +539,7 @@ mod tests {
             serde_json::json!({"amount": 1000}),
         ));
         let (j4, r4) = job(execute(1, "increment_deaths", serde_json::json!({})));
-        process(
+        group(
             &store,
             &mut world,
             &hub,
@@ -560,7 +576,7 @@ mod tests {
             widget_parameters: Map::new(),
             dashboard_ids: vec![],
         });
-        process(
+        group(
             &store,
             &mut world,
             &hub,
@@ -572,7 +588,7 @@ mod tests {
         let wid = r.blocking_recv().unwrap().unwrap().id;
         let (j1, r1) = job(execute(wid, "bump", serde_json::json!({})));
         let (j2, r2) = job(execute(wid, "explode", serde_json::json!({})));
-        process(
+        group(
             &store,
             &mut world,
             &hub,
@@ -609,7 +625,7 @@ mod tests {
         );
         // The engine keeps serving.
         let (j3, r3) = job(execute(wid, "bump", serde_json::json!({})));
-        process(
+        group(
             &store,
             &mut world,
             &hub,
@@ -627,7 +643,7 @@ mod tests {
         let (_dir, store, mut world, hub, cfg) = fixture(10);
         for _ in 0..25 {
             let (j, _) = job(Request::ActivateDashboard { id: 42 });
-            process(
+            group(
                 &store,
                 &mut world,
                 &hub,

@@ -1,10 +1,12 @@
 // Overlay frame benchmark (node bench/frames.mjs; needs `npm run build`).
-// Chromium at 1920x1080 with software GL against the protocol fixture:
+// Chromium at 1920x1080 without a GPU (--disable-gpu: Skia raster + the software compositor;
+// FRAMES_GPU=swiftshader draws through software GL instead, much slower here) against the
+// protocol fixture:
 //  1. every effect + 30 elements with loop animations visible: p50/p95/p99 of
 //     requestAnimationFrame deltas;
 //  2. nothing animating: rAF callbacks the page itself requests per second
 //     (goal 0), and the JS heap before/after 10,000 element updates.
-import { launchBrowser } from '../e2e/helpers.mjs';
+import { CHROMIUM_ARGS, SOFTWARE_GL_ARGS, launchBrowser } from '../e2e/helpers.mjs';
 import { startFixture } from '../e2e/fixture-server.mjs';
 
 const element = (id, name, type, properties = {}, behavior = {}, visible = true) => ({
@@ -12,8 +14,10 @@ const element = (id, name, type, properties = {}, behavior = {}, visible = true)
 });
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+const swiftshader = process.env.FRAMES_GPU === 'swiftshader';
+console.log(swiftshader ? 'rendering: software GL (SwiftShader)' : 'rendering: --disable-gpu (software raster and compositor)');
 const fixture = await startFixture();
-const browser = await launchBrowser();
+const browser = await launchBrowser({ args: swiftshader ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
   // Count the page's own rAF requests (the measuring loop below is not counted).

@@ -22,13 +22,22 @@ export function artifactsDir() {
   return dir;
 }
 
+/**
+ * Chromium rendering through SwiftShader (software GL), closer to OBS's GPU path than
+ * `--disable-gpu`'s software compositor: canvases and layers are drawn by the GL backend.
+ */
+export const SOFTWARE_GL_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'),
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+];
+
 /** Launches Chromium with a fresh profile; `close()` also removes the profile. */
-export async function launchBrowser() {
+export async function launchBrowser({ args = CHROMIUM_ARGS } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'stagehand-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args,
     viewport: { width: 1920, height: 1080 },
   });
   return {

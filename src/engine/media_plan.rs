@@ -336,6 +336,7 @@ fn splitmix(mut x: u64) -> u64 {
 const DEFAULTS: &[(&str, &str, &str, &str)] = &[
     ("ConfettiAlertWidget", "pop_sound", "audio", "pop"),
     ("CountdownTimerWidget", "times_up_sound", "audio", "chime"),
+    ("WheelSpinnerWidget", "win_sound", "audio", "chime"),
 ];
 
 /// Media a freshly created element starts with: the matching default asset, when present.

@@ -18,6 +18,7 @@ mod donation_goal;
 mod obs_scene;
 mod poll;
 mod text;
+mod wheel_spinner;
 
 use crate::model::{Element, ElementChange, ElementType, FeatureCall, Map};
 use params::{ParamError, ParamSpec};
@@ -33,6 +34,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<obs_scene::ObsSceneWidget>::NEW,
     &Typed::<text::TextWidget>::NEW,
     &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
+    &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -1,6 +1,7 @@
 //! DonationGoalWidget: a progress bar towards a goal, with the total and the latest donor.
 
 use super::params::num_value;
+use super::progress;
 use super::typed::{Ctx, Out, Widget};
 use super::{ElementTemplate, set_props, set_visible};
 use crate::model::{ElementChange, ElementType};
@@ -158,21 +159,11 @@ impl Widget for DonationGoalWidget {
 fn render(p: &Params, total: f64) -> Vec<ElementChange> {
     let goal = p.goal_amount.max(1.0);
     let symbol = &p.currency_symbol;
-    let percent = ((total / goal * 100.0).clamp(0.0, 100.0) * 10.0).round() / 10.0;
+    let percent = progress::percent(total, goal);
     let label = format!("{} / {}", money(symbol, total), money(symbol, goal));
     vec![
         set_props(GOAL, props! { "text": p.goal_title }),
-        set_props(
-            BAR,
-            props! {
-                "progress": {
-                    "percent": num_value(percent),
-                    "color": p.bar_color,
-                    "track_color": "rgba(12, 12, 20, 0.6)",
-                },
-                "goal_reached": total >= goal,
-            },
-        ),
+        set_props(BAR, progress::bar(percent, &p.bar_color, total >= goal)),
         set_props(
             AMOUNT,
             props! { "text": format!("{label} ({}%)", num_value(percent)) },
@@ -182,21 +173,7 @@ fn render(p: &Params, total: f64) -> Vec<ElementChange> {
 
 /// `$1,234.50`; whole amounts without cents (`$500`).
 fn money(symbol: &str, amount: f64) -> String {
-    let cents = (amount * 100.0).round() as u64;
-    let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if frac == 0 {
-        format!("{symbol}{grouped}")
-    } else {
-        format!("{symbol}{grouped}.{frac:02}")
-    }
+    format!("{symbol}{}", progress::amount(amount))
 }
 
 #[cfg(test)]

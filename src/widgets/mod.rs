@@ -7,6 +7,7 @@
 pub mod color;
 mod declare;
 pub mod params;
+mod progress;
 #[cfg(any(test, feature = "test-widgets"))]
 pub mod testing;
 pub mod typed;
@@ -15,6 +16,7 @@ mod confetti_alert;
 mod countdown_timer;
 mod death_counter;
 mod donation_goal;
+mod goal_tracker;
 mod obs_scene;
 mod poll;
 mod text;
@@ -35,6 +37,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<text::TextWidget>::NEW,
     &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
+    &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

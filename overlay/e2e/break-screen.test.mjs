@@ -3,39 +3,17 @@
 // by set_text, the countdown runs from the stored deadline (also after an overlay reload),
 // pauses, and at zero shows its time's-up text and plays the default chime.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { addBackdrop, artifactsDir, el, launchBrowser } from './helpers.mjs';
+import { test } from 'node:test';
+import { useDaemonAndBrowser } from './daemon.mjs';
+import { artifactsDir, el } from './helpers.mjs';
 
 const T = { timeout: 90_000 };
 const LIVE = { timeout: 5_000 };
 
-let browser;
-let daemon;
-let dir;
 let overlay;
 const ids = {};
-
-const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
-const run = (widget, feature, parameters = {}) => call('POST', `/api/widgets/${widget}/execute`, { feature, parameters });
-const clock = () => overlay.locator(`${el('clock')} .content-timer`);
-
-async function openOverlay() {
-  const page = await browser.newPage();
-  await page.goto(`${daemon.base}/overlay/`);
-  await addBackdrop(page);
-  await page.waitForSelector('body[data-connected="true"]');
-  return page;
-}
-
-before(async () => {
-  dir = newWorkDir();
-  process.env.STAGEHAND__OBS__ENABLED = 'false';
-  daemon = await startDaemon(dir);
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(10_000);
+const t = useDaemonAndBrowser(async ({ call, openOverlay }) => {
   ids.brb = (await call('POST', '/api/dashboards', { name: 'Be Right Back', obs_scene: null }, 201)).id;
   const widget = (widget_class, name) => call('POST', '/api/widgets', { widget_class, name, dashboard_ids: [ids.brb] }, 201);
   ids.title = (await widget('TextWidget', 'BRB title')).id;
@@ -43,12 +21,9 @@ before(async () => {
   await call('POST', `/api/dashboards/${ids.brb}/activate`);
   overlay = await openOverlay();
 });
-
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  if (dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
+const { call } = t;
+const run = (widget, feature, parameters = {}) => call('POST', `/api/widgets/${widget}/execute`, { feature, parameters });
+const clock = () => overlay.locator(`${el('clock')} .content-timer`);
 
 test('the title shows at once and set_text changes it, as text', T, async () => {
   const title = overlay.locator(`${el('title')} .content-text`);
@@ -72,7 +47,7 @@ test('the countdown runs from the stored deadline, survives a reload and pauses'
 
   // A reloaded overlay (OBS refreshing the source) shows the same clock, still running.
   await overlay.close();
-  overlay = await openOverlay();
+  overlay = await t.openOverlay();
   await clock().locator('xpath=self::*[@data-running="true"]').waitFor(LIVE);
   assert.match(await clock().locator('.timer-value').textContent(), /^0[45]:[0-5]\d$/);
 

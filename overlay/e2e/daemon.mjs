@@ -1,10 +1,11 @@
 // Starts the real stagehand daemon for browser tests: fresh temp dir as cwd,
 // data dir inside it, port from the one "listening on http://…" stdout line.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { OVERLAY_DIR } from './helpers.mjs';
+import { after, before } from 'node:test';
+import { OVERLAY_DIR, addBackdrop, launchBrowser } from './helpers.mjs';
 
 export const DAEMON_BIN = resolve(OVERLAY_DIR, process.env.STAGEHAND_BIN || '../target/debug/stagehand');
 const START_TIMEOUT_MS = 30_000;
@@ -105,4 +106,41 @@ export async function api(base, method, path, body, expect = [200, 201]) {
   const ok = Array.isArray(expect) ? expect.includes(res.status) : res.status === expect;
   if (!ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/**
+ * One daemon (OBS off, fresh data dir) and one Chromium for a whole test file: registers the
+ * before/after hooks and returns what they fill in, with `call` for the REST API and
+ * `openOverlay` (a page on /overlay/ over the test backdrop, its snapshot applied). `setup`
+ * runs once both are up (inside the same hook: node does not wait for one root `before`
+ * before starting the next).
+ */
+export function useDaemonAndBrowser(setup = async () => {}) {
+  const t = {
+    daemon: null,
+    browser: null,
+    dir: null,
+    call: (method, path, body, expect) => api(t.daemon.base, method, path, body, expect),
+    async openOverlay() {
+      const page = await t.browser.newPage();
+      await page.goto(`${t.daemon.base}/overlay/`);
+      await addBackdrop(page);
+      await page.waitForSelector('body[data-connected="true"]');
+      return page;
+    },
+  };
+  before(async () => {
+    t.dir = newWorkDir();
+    process.env.STAGEHAND__OBS__ENABLED = 'false';
+    t.daemon = await startDaemon(t.dir);
+    t.browser = await launchBrowser();
+    t.browser.context.setDefaultTimeout(10_000);
+    await setup(t);
+  });
+  after(async () => {
+    await t.browser?.close();
+    await t.daemon?.stop();
+    if (t.dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(t.dir, { recursive: true, force: true });
+  });
+  return t;
 }

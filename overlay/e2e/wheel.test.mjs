@@ -2,34 +2,16 @@
 // the wheel, a spin lands exactly on the segment the server picked (and audited with its
 // seed), and the result is announced when the wheel stops, with the default chime.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { addBackdrop, artifactsDir, el, launchBrowser } from './helpers.mjs';
+import { test } from 'node:test';
+import { useDaemonAndBrowser } from './daemon.mjs';
+import { artifactsDir, el } from './helpers.mjs';
 
 const T = { timeout: 90_000 };
-
-let browser;
-let daemon;
-let dir;
-
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  if (dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
-
-before(async () => {
-  dir = newWorkDir();
-  process.env.STAGEHAND__OBS__ENABLED = 'false';
-  daemon = await startDaemon(dir);
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(10_000);
-});
+const t = useDaemonAndBrowser();
 
 test('a spin lands on the server-chosen segment and announces it', T, async () => {
-  const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
+  const { call } = t;
   const dash = (await call('POST', '/api/dashboards', { name: 'Games', obs_scene: null }, 201)).id;
   const wheel = (await call('POST', '/api/widgets', {
     widget_class: 'WheelSpinnerWidget', name: 'Punishments', dashboard_ids: [dash],
@@ -41,10 +23,7 @@ test('a spin lands on the server-chosen segment and announces it', T, async () =
   const refused = await run('add_option', { option: 'sing' }, [422]);
   assert.equal(refused.error.field, 'parameters.option', JSON.stringify(refused));
 
-  const page = await browser.newPage();
-  await page.goto(`${daemon.base}/overlay/`);
-  await addBackdrop(page);
-  await page.waitForSelector('body[data-connected="true"]');
+  const page = await t.openOverlay();
   assert.equal(await page.locator(`${el('wheel')} text`).filter({ hasText: 'Viewer picks' }).count(), 1, 'the added option is a segment');
 
   await run('spin_wheel');

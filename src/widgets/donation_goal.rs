@@ -3,7 +3,7 @@
 use super::params::num_value;
 use super::progress;
 use super::typed::{Ctx, Out, Widget};
-use super::{ElementTemplate, set_props, set_visible};
+use super::{ElementTemplate, set_props, set_visible, with_changes};
 use crate::model::{ElementChange, ElementType};
 use crate::props;
 
@@ -74,7 +74,7 @@ impl Widget for DonationGoalWidget {
             })
             .visible(visible)
         };
-        let mut els = vec![
+        let els = vec![
             text(GOAL, 872, 30, true),
             ElementTemplate::new(
                 BAR,
@@ -91,14 +91,8 @@ impl Widget for DonationGoalWidget {
             text(AMOUNT, 926, 24, true),
             text(DONOR, 978, 28, false),
         ];
-        // Fill in the texts and the bar from the initial (zero) state.
-        let view = render(p, 0.0);
-        for e in &mut els {
-            if let Some(c) = view.iter().find(|c| c.name == e.name) {
-                e.properties.extend(c.properties.clone());
-            }
-        }
-        els
+        // The texts and the bar of the initial (zero) state.
+        with_changes(els, &render(p, 0.0))
     }
 
     fn run(feature: Feature, ctx: &Ctx<Self>) -> Out<Self> {

@@ -4,7 +4,7 @@
 use super::params::num_value;
 use super::progress;
 use super::typed::{Ctx, Out, Widget};
-use super::{ElementTemplate, set_props, set_visible};
+use super::{ElementTemplate, set_props, set_visible, with_changes};
 use crate::model::{ElementChange, ElementType};
 use crate::props;
 
@@ -106,7 +106,7 @@ impl Widget for GoalTrackerWidget {
             .behavior(props! { "entrance": {"type": "fade", "duration": 0.4} })
             .visible(true)
         };
-        let mut els = vec![
+        let els = vec![
             text(TITLE, 40, 30),
             ElementTemplate::new(
                 BAR,
@@ -135,13 +135,7 @@ impl Widget for GoalTrackerWidget {
                 props! { "entrance": {"type": "none"}, "exit": {"type": "fade", "duration": 0.6} },
             ),
         ];
-        let view = render(p, 0.0);
-        for e in &mut els {
-            if let Some(c) = view.iter().find(|c| c.name == e.name) {
-                e.properties.extend(c.properties.clone());
-            }
-        }
-        els
+        with_changes(els, &render(p, 0.0))
     }
 
     fn run(feature: Feature, ctx: &Ctx<Self>) -> Out<Self> {

@@ -206,6 +206,20 @@ macro_rules! props {
     };
 }
 
+/// Templates with the properties of `changes` merged in: a widget draws its initial look with
+/// the same function as its updates (e.g. a goal bar at zero).
+pub fn with_changes(
+    mut templates: Vec<ElementTemplate>,
+    changes: &[ElementChange],
+) -> Vec<ElementTemplate> {
+    for t in &mut templates {
+        for c in changes.iter().filter(|c| c.name == t.name) {
+            t.properties.extend(c.properties.clone());
+        }
+    }
+    templates
+}
+
 /// An element change that only sets visibility.
 pub fn set_visible(name: &str, visible: bool) -> ElementChange {
     ElementChange {

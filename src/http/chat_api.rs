@@ -60,42 +60,6 @@ pub struct CommandBody {
     reply_on_error: Option<bool>,
 }
 
-/// The schema of `PATCH /api/commands/{id}` (decoded as a [`CommandPatch`]): the fields to
-/// change; `null` resets one to its default.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct CommandChanges {
-    trigger: Option<String>,
-    aliases: Option<Vec<String>>,
-    #[schema(value_type = Option<u64>)]
-    widget_id: Option<Id>,
-    feature: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    args: Option<Map>,
-    permission: Option<crate::model::Permission>,
-    cooldown_global_s: Option<u32>,
-    cooldown_user_s: Option<u32>,
-    enabled: Option<bool>,
-    reply_on_error: Option<bool>,
-}
-
-/// The schema of `PATCH /api/event-bindings/{id}` (decoded as a [`BindingPatch`]): the fields
-/// to change; `null` resets one (`min_amount: null` removes the minimum).
-#[derive(serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct BindingChanges {
-    event: Option<crate::model::EventKind>,
-    min_amount: Option<u64>,
-    #[schema(value_type = Option<u64>)]
-    widget_id: Option<Id>,
-    feature: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    parameters: Option<Map>,
-    enabled: Option<bool>,
-}
-
 /// The schema of `POST /api/event-bindings` (decoded as a [`BindingPatch`]).
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -204,7 +168,7 @@ pub async fn get_command(
     summary = "Change a chat command",
     description = "Only the fields sent change.",
     params(("id" = u64, Path, description = "Command id", example = 1)),
-    request_body(content = CommandChanges, example = json!({"cooldown_global_s": 30, "permission": "subscriber"})),
+    request_body(content = CommandPatch, example = json!({"cooldown_global_s": 30, "permission": "subscriber"})),
     responses(
         (status = 200, body = CommandView),
         (status = 404, description = "No such command", body = ErrorBody),
@@ -299,7 +263,7 @@ pub async fn get_binding(
     summary = "Change an event binding",
     description = "Only the fields sent change.",
     params(("id" = u64, Path, description = "Event binding id", example = 1)),
-    request_body(content = BindingChanges, example = json!({"min_amount": 500, "enabled": true})),
+    request_body(content = BindingPatch, example = json!({"min_amount": 500, "enabled": true})),
     responses(
         (status = 200, body = EventBinding),
         (status = 404, description = "No such event binding", body = ErrorBody),

@@ -113,30 +113,41 @@ fn yes() -> bool {
     true
 }
 
-/// A create or update of a chat command as the API sends it (merge-patch: see `patch`).
-/// Unknown fields are refused by name, so a typo never passes silently.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// A create or update of a chat command as the API sends it: a merge-patch (a field left out
+/// stays, `null` resets it to its default). Unknown fields are refused by name, so a typo
+/// never passes silently.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandPatch {
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub trigger: Field<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<String>>)]
     pub aliases: Field<Vec<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u64>)]
     pub widget_id: Field<Id>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub feature: Field<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Object>)]
     pub args: Field<Map>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Permission>)]
     pub permission: Field<Permission>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>)]
     pub cooldown_global_s: Field<u32>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>)]
     pub cooldown_user_s: Field<u32>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<bool>)]
     pub enabled: Field<bool>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<bool>)]
     pub reply_on_error: Field<bool>,
 }
 
@@ -201,22 +212,29 @@ impl From<ChatCommand> for CommandPatch {
     }
 }
 
-/// A create or update of an event binding as the API sends it (merge-patch: see `patch`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// A create or update of an event binding as the API sends it: a merge-patch (a field left out
+/// stays, `null` resets it).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BindingPatch {
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<EventKind>)]
     pub event: Field<EventKind>,
     /// `null` removes the minimum.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u64>)]
     pub min_amount: Field<u64>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u64>)]
     pub widget_id: Field<Id>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     pub feature: Field<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Object>)]
     pub parameters: Field<Map>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<bool>)]
     pub enabled: Field<bool>,
 }
 

@@ -697,7 +697,7 @@ async fn command_and_binding_bodies_are_typed_patches() {
         &c,
         "POST",
         &burl,
-        Some(json!({"event": "follow", "widget_id": wid, "feature": "trigger_blast"})),
+        Some(json!({"event": "host", "widget_id": wid, "feature": "trigger_blast"})),
     )
     .await;
     assert_eq!(

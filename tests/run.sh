@@ -46,6 +46,7 @@ step "overlay/admin unit tests (vitest)"
 (cd overlay && npm test)
 step "browser tests (Chromium + daemon + a real OBS for the settings page)"
 cargo build -p stagehand-obs --example test_obs --features test-obs
+cargo build -p stagehand-twitch --example fake_twitch --features fake-server
 (cd overlay && STAGEHAND_BIN="$top/target/debug/stagehand" npm run e2e)
 
 step "all tests passed; screenshots in $STAGEHAND_ARTIFACTS"

@@ -185,6 +185,59 @@ async fn login_then_follows_and_redemptions_fire_features_through_reconnects() {
         "the other reward fired nothing; the text input reached the parameter"
     );
 
+    // Hype trains fire their bindings; the level is the amount.
+    bind(
+        &d,
+        json!({"event": "hype_train_begin", "widget_id": cid, "feature": "increment_deaths",
+            "parameters": {"amount": "{level}"}}),
+    )
+    .await;
+    // A raid is reported by IRC and EventSub: while EventSub is up, only EventSub's fires.
+    bind(
+        &d,
+        json!({"event": "raid", "widget_id": cid, "feature": "increment_deaths"}),
+    )
+    .await;
+    api.notify(
+        "channel.hype_train.begin",
+        json!({"id": "h1", "broadcaster_user_id": "1001", "level": 2, "total": 900,
+            "progress": 100, "goal": 1500, "top_contributions": [], "type": "regular"}),
+    )
+    .unwrap();
+    count_becomes(&mut overlay, 3).await;
+    let raider = stagehand_twitch::fake::FakeUser::new("raider").id("77");
+    irc.raid(&raider, 30);
+    api.notify(
+        "channel.raid",
+        json!({"from_broadcaster_user_id": "77", "from_broadcaster_user_login": "raider",
+            "from_broadcaster_user_name": "raider", "to_broadcaster_user_id": "1001",
+            "to_broadcaster_user_login": "streamer", "to_broadcaster_user_name": "streamer",
+            "viewers": 30}),
+    )
+    .unwrap();
+    count_becomes(&mut overlay, 4).await;
+    // A chat command after the IRC raid: once it ran, the raid was read (in order) and skipped.
+    let (s, _) = call(
+        &http(),
+        "POST",
+        &d.url("/api/commands"),
+        Some(json!({"trigger": "!death", "widget_id": cid, "feature": "increment_deaths"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    irc.privmsg(&stagehand_twitch::fake::FakeUser::new("viewer"), "!death");
+    let f = overlay
+        .until(|f| {
+            element_named(f, "death_count")
+                .is_some_and(|e| e["properties"]["value"].as_u64() >= Some(5))
+        })
+        .await;
+    assert_eq!(
+        element_named(&f, "death_count").unwrap()["properties"]["value"],
+        5,
+        "the IRC raid fired nothing"
+    );
+
     // session_reconnect with follows sent before, during and after the hand-over.
     assert_eq!(api.reconnect(), 1);
     for i in 0..10 {
@@ -195,12 +248,31 @@ async fn login_then_follows_and_redemptions_fire_features_through_reconnects() {
             tokio::task::yield_now().await;
         }
     }
-    count_becomes(&mut overlay, 11).await;
+    count_becomes(&mut overlay, 15).await;
     api.notify("channel.follow", follow("last")).unwrap();
-    count_becomes(&mut overlay, 12).await;
+    count_becomes(&mut overlay, 16).await;
+
+    // A second account for the chat bot: chat logs in as it; EventSub stays the broadcaster's.
+    let (s, p) = call(
+        &http(),
+        "POST",
+        &d.url("/api/twitch/accounts/bot/login"),
+        None,
+    )
+    .await;
+    assert_eq!((s, p["state"].as_str()), (200, Some("pending")), "{p}");
+    assert!(api.approve(p["user_code"].as_str(), "mybot", "2002"));
+    wait_accounts(&d, "the bot login", |v| {
+        v["bot"]["state"] == "logged_in" && v["eventsub"]["connected"] == true
+    })
+    .await;
+    irc.wait_for_line(|l| l.starts_with("NICK mybot"), Duration::from_secs(20))
+        .await
+        .expect("chat logs in as the bot");
+    assert_eq!(accounts(&d).await["broadcaster"]["login"], "streamer");
 
     // Secrets: in no API answer, not in the export bundle, in no log line.
-    let secrets = api.live_tokens();
+    let secrets = api.issued_tokens();
     assert!(secrets.len() >= 2);
     for path in [
         "/api/twitch/accounts",
@@ -300,6 +372,7 @@ async fn short_tokens_are_refreshed_unnoticed_and_a_revoked_login_asks_to_log_in
     assert_eq!(v["broadcaster"]["login"], "streamer");
 
     // The streamer removes the app on twitch.tv: revocations, then "log in again".
+    let secrets = api.issued_tokens();
     api.revoke_all();
     let v = wait_accounts(&d, "log in again", |v| {
         v["broadcaster"]["state"] == "login_again"
@@ -310,4 +383,5 @@ async fn short_tokens_are_refreshed_unnoticed_and_a_revoked_login_asks_to_log_in
         "who it was stays visible"
     );
     assert!(v["broadcaster"].get("scopes").is_none());
+    assert_no_secret("the daemon log", &d.log(), &secrets);
 }

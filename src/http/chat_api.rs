@@ -76,7 +76,8 @@ pub struct BindingBody {
     #[schema(value_type = u64)]
     widget_id: Id,
     feature: String,
-    /// Strings may hold `{user}`, `{amount}`, `{months}`, `{viewers}`, `{message}`, `{tier}`.
+    /// Strings may hold `{user}`, `{amount}`, `{months}`, `{viewers}`, `{message}`, `{tier}`;
+    /// redemptions `{input}`, `{reward}`, `{cost}`; hype trains `{level}`, `{total}`, `{goal}`.
     #[serde(default)]
     #[schema(value_type = Object)]
     parameters: Map,

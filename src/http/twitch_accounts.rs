@@ -27,9 +27,10 @@ pub async fn get_accounts(State(app): State<AppState>) -> Json<AccountsView> {
 #[utoipa::path(post, path = "/api/twitch/accounts/{role}/login", tag = "settings",
     summary = "Log in with Twitch",
     description = "Starts the OAuth device code flow: answers the code and the link to open; the daemon polls Twitch until the streamer approves, then stores and refreshes the tokens.",
-    params(("role" = String, Path, description = "`broadcaster` or `bot`")),
+    params(("role" = String, Path, description = "`broadcaster` or `bot`", example = "bot")),
     responses(
         (status = 200, description = "`pending` with `user_code` and `verification_uri`", body = AccountView),
+        (status = 404, description = "No such role", body = ErrorBody),
         (status = 422, description = "`twitch.client_id` is not set or Twitch refused it", body = ErrorBody),
         (status = 502, description = "Twitch cannot be reached (`twitch_unreachable`)", body = ErrorBody),
     ))]
@@ -43,8 +44,8 @@ pub async fn login(
 #[utoipa::path(delete, path = "/api/twitch/accounts/{role}", tag = "settings",
     summary = "Log out of Twitch",
     description = "Cancels a pending login, revokes the token at Twitch and forgets the login.",
-    params(("role" = String, Path, description = "`broadcaster` or `bot`")),
-    responses((status = 200, body = AccountView), (status = 404, body = ErrorBody)))]
+    params(("role" = String, Path, description = "`broadcaster` or `bot`", example = "bot")),
+    responses((status = 200, body = AccountView), (status = 404, description = "No such role", body = ErrorBody)))]
 pub async fn logout(
     State(app): State<AppState>,
     Path(raw): Path<String>,

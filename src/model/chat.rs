@@ -112,7 +112,8 @@ pub struct EventBinding {
     pub widget_id: Id,
     pub feature: String,
     /// String values may hold `{user}`, `{amount}`, `{months}`, `{viewers}`, `{message}`,
-    /// `{tier}`; see `chat::template::render`.
+    /// `{tier}`; redemptions `{input}`, `{reward}`, `{cost}`; hype trains `{level}`,
+    /// `{total}`, `{progress}`, `{goal}`; see `chat::template::render`.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub parameters: Map,

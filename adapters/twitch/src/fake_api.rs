@@ -57,6 +57,8 @@ struct Session {
     subs: Vec<Sub>,
     /// Sent `session_reconnect`: notifications still go here until the new session connects.
     moving: bool,
+    /// Stalled: sends nothing more, not even keepalives (a half-dead connection).
+    silent: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Default)]
@@ -67,6 +69,10 @@ struct St {
     sessions: HashMap<String, Session>,
     /// Session ids in the order they connected.
     order: Vec<String>,
+    /// Every token ever issued, for "never appears anywhere" checks.
+    issued: Vec<String>,
+    /// EventSub sessions opened so far.
+    sessions_opened: u64,
     refreshes: u64,
     validations: u64,
     revokes: u64,
@@ -210,6 +216,18 @@ impl FakeTwitchApi {
         }
     }
 
+    /// Every open EventSub socket stops sending, keepalives included, but stays open: the
+    /// client must notice by the keepalive timeout.
+    pub fn stall_sockets(&self) {
+        for s in self.inner.lock().sessions.values() {
+            s.silent.store(true, Ordering::Relaxed);
+        }
+    }
+
+    pub fn sessions_opened(&self) -> u64 {
+        self.inner.lock().sessions_opened
+    }
+
     /// Drops every EventSub socket without a word (a network cut).
     pub fn drop_sockets(&self) {
         let mut st = self.inner.lock();
@@ -235,10 +253,9 @@ impl FakeTwitchApi {
             .unwrap_or_default()
     }
 
-    /// Every access token issued and still valid (for "never appears anywhere" checks).
-    pub fn live_tokens(&self) -> Vec<String> {
-        let st = self.inner.lock();
-        st.access.keys().chain(st.refresh.keys()).cloned().collect()
+    /// Every access and refresh token ever issued (for "never appears anywhere" checks).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.inner.lock().issued.clone()
     }
 
     /// Waits until `f` holds (checked whenever the fake's state changes).
@@ -307,6 +324,7 @@ impl Inner {
         let (at, rt) = (format!("fake-at-{n}"), format!("fake-rt-{n}"));
         st.access.insert(at.clone(), grant.clone());
         st.refresh.insert(rt.clone(), grant);
+        st.issued.extend([at.clone(), rt.clone()]);
         json!({
             "access_token": at, "refresh_token": rt, "expires_in": lifetime.as_secs(),
             "scope": crate::auth::SCOPES, "token_type": "bearer"
@@ -335,6 +353,7 @@ impl Inner {
             .order
             .iter()
             .filter_map(|id| st.sessions.get(id))
+            .filter(|s| !s.silent.load(Ordering::Relaxed))
             .find_map(|s| {
                 s.subs
                     .iter()
@@ -604,6 +623,7 @@ async fn session(api: Arc<Inner>, mut socket: WebSocket, from: Option<String>) {
     let id = format!("sess-{}", api.id());
     let keepalive = api.keepalive_s.load(Ordering::Relaxed);
     let (tx, mut rx) = mpsc::unbounded_channel::<WsMessage>();
+    let silent = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let mut guard = api.lock();
         let St {
@@ -622,9 +642,11 @@ async fn session(api: Arc<Inner>, mut socket: WebSocket, from: Option<String>) {
                 tx,
                 subs,
                 moving: false,
+                silent: silent.clone(),
             },
         );
         order.push(id.clone());
+        guard.sessions_opened += 1;
     }
     // Registered before the welcome, so the client's subscriptions find the session.
     let welcome = json!({
@@ -646,11 +668,12 @@ async fn session(api: Arc<Inner>, mut socket: WebSocket, from: Option<String>) {
     loop {
         tokio::select! {
             out = rx.recv() => match out {
+                Some(_) if silent.load(Ordering::Relaxed) => {}
                 Some(m) => if socket.send(m).await.is_err() { break },
                 // Removed from the sessions (reconnected elsewhere or dropped): close.
                 None => break,
             },
-            _ = tick.tick() => {
+            _ = tick.tick(), if !silent.load(Ordering::Relaxed) => {
                 let ka = json!({
                     "metadata": {"message_id": format!("ka-{}", api.id()), "message_type": "session_keepalive", "message_timestamp": timestamp()},
                     "payload": {}

@@ -179,6 +179,19 @@ async fn a_refused_token_waits_for_a_new_one_and_a_dead_socket_reconnects() {
     api.notify("channel.follow", follow("back")).unwrap();
     assert_eq!(next_login(&mut rx).await, "back");
 
+    // A half-dead socket (open, silent): the keepalive timeout notices it.
+    api.set_keepalive(1);
+    api.drop_sockets();
+    api.wait_for_subscriptions(10).await;
+    let opened = api.sessions_opened();
+    api.stall_sockets();
+    api.wait_until("a new session after the keepalive timeout", |a| {
+        a.sessions_opened() > opened && a.subscriptions().len() == 10
+    })
+    .await;
+    api.notify("channel.follow", follow("alive")).unwrap();
+    assert_eq!(next_login(&mut rx).await, "alive");
+
     // Revoked at Twitch: a revocation per subscription, flagged for the daemon.
     api.revoke_all();
     status.wait_for(|s| s.revoked).await.unwrap();

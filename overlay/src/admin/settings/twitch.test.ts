@@ -54,6 +54,7 @@ describe('accountView', () => {
     expect(v.canLogout).toBe(false);
     expect(accountView({ role: 'broadcaster', state: 'logged_out' }, true).disabledReason).toBe('');
     expect(accountView({ role: 'bot', state: 'logged_out' }, true).headline).toMatch(/broadcaster account replies/);
+    expect(accountView({ role: 'broadcaster', state: 'logged_out' }, true).headline).toBe('');
   });
 
   it('waits while pending, shows the login when logged in', () => {
@@ -122,18 +123,19 @@ describe('scopes', () => {
 describe('eventsubLine', () => {
   const base = parseAccounts(body) as TwitchAccounts;
   it('counts subscriptions when connected', () => {
-    expect(eventsubLine(base)).toEqual({ tone: 'ok', text: 'Events connected · 9 subscriptions' });
+    expect(eventsubLine(base)).toEqual({ tone: 'ok', text: 'Connected · 9 subscriptions' });
     expect(eventsubLine({ ...base, eventsub: { connected: true, subscriptions: 1, last_error: null } }).text).toMatch(/1 subscription$/);
   });
 
   it('says why it is not connected', () => {
     expect(eventsubLine({ ...base, eventsub: { connected: false, subscriptions: 0, last_error: 'Twitch refused the session' } })).toEqual({
       tone: 'bad',
-      text: 'Events not connected: Twitch refused the session',
+      text: 'Not connected: Twitch refused the session',
     });
     const out = { ...base, broadcaster: { role: 'broadcaster' as const, state: 'logged_out' as const }, eventsub: { connected: false, subscriptions: 0, last_error: null } };
     expect(eventsubLine(out).tone).toBe('off');
     expect(eventsubLine(out).text).toMatch(/log in as the broadcaster/);
+    expect(eventsubLine({ ...base, eventsub: { connected: false, subscriptions: 0, last_error: null } })).toEqual({ tone: 'bad', text: 'Connecting…' });
   });
 });
 

@@ -133,7 +133,7 @@ export function accountView(a: TwitchAccount, clientIdSet: boolean): AccountView
       return {
         tone: 'off',
         badge: 'Not logged in',
-        headline: a.role === 'bot' ? 'Not logged in: the broadcaster account replies in chat' : 'Not logged in',
+        headline: a.role === 'bot' ? 'Until then, the broadcaster account replies in chat.' : '',
         primary: { action: 'login', label: 'Log in with Twitch' },
         disabledReason,
         canLogout: false,
@@ -231,13 +231,13 @@ export function scopeTags(scopes: readonly string[] | undefined): { scope: strin
   return list.sort((a, b) => Number(!(a.scope in SCOPES)) - Number(!(b.scope in SCOPES)) || a.label.localeCompare(b.label));
 }
 
-/** The EventSub line: Twitch's push of follows, points, subs… to stagehand. */
+/** The EventSub line (Twitch pushing follows, points, subs… to stagehand), after the word "EventSub". */
 export function eventsubLine(a: TwitchAccounts): { tone: Tone; text: string } {
   const es = a.eventsub;
   const subs = `${es.subscriptions} subscription${es.subscriptions === 1 ? '' : 's'}`;
-  if (es.connected) return { tone: 'ok', text: `Events connected · ${subs}` };
-  if (a.broadcaster.state !== 'logged_in' && !es.last_error) return { tone: 'off', text: 'Events: log in as the broadcaster to receive follows, channel points, subs, cheers and hype trains' };
-  return { tone: 'bad', text: es.last_error ? `Events not connected: ${es.last_error}` : 'Events not connected yet…' };
+  if (es.connected) return { tone: 'ok', text: `Connected · ${subs}` };
+  if (a.broadcaster.state !== 'logged_in' && !es.last_error) return { tone: 'off', text: 'Not connected: log in as the broadcaster to receive follows, channel points, subs, cheers and hype trains' };
+  return { tone: 'bad', text: es.last_error ? `Not connected: ${es.last_error}` : 'Connecting…' };
 }
 
 /** The first letter of a login, for the avatar-less chip. */

@@ -43,6 +43,8 @@ struct Inner {
     replies: Result<Arc<ReplyQueue>, TwitchError>,
     shutdown_tx: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// The login's token lives here (`None`: not connecting).
+    context: Option<Arc<ConnectionContext>>,
 }
 
 impl Drop for Inner {
@@ -99,6 +101,7 @@ impl TwitchHandle {
                         replies: Err(e),
                         shutdown_tx,
                         tasks: Mutex::new(Vec::new()),
+                        context: None,
                     }),
                 };
                 return (handle, rx);
@@ -133,13 +136,14 @@ impl TwitchHandle {
             login = %login,
             "twitch: connecting"
         );
+        let context = Arc::new(ConnectionContext {
+            target,
+            token: std::sync::RwLock::new(token),
+            tracker: Arc::downgrade(&tracker),
+        });
         let credentials = Credentials {
             login: login.clone(),
-            context: Arc::new(ConnectionContext {
-                target,
-                token,
-                tracker: Arc::downgrade(&tracker),
-            }),
+            context: Arc::clone(&context),
         };
         let mut config = ClientConfig::new_simple(credentials);
         config.new_connection_every = RECONNECT_EVERY;
@@ -191,6 +195,7 @@ impl TwitchHandle {
                 replies,
                 shutdown_tx,
                 tasks: Mutex::new(tasks),
+                context: Some(context),
             }),
         };
         (handle, events_rx)
@@ -224,6 +229,17 @@ impl TwitchHandle {
             .map(str::to_owned);
         queue.push(Reply { parent_id, text });
         Ok(())
+    }
+
+    /// Replaces the login's token (it was refreshed): the open connection stays, the next
+    /// reconnect logs in with the new token. Ignored for anonymous and disabled handles.
+    pub fn set_token(&self, token: crate::Secret) {
+        if let Some(ctx) = &self.inner.context {
+            let mut t = ctx.token.write().unwrap_or_else(|e| e.into_inner());
+            if t.is_some() {
+                *t = Some(token);
+            }
+        }
     }
 
     /// Closes the connection and waits for the adapter's tasks to end. Other clones of the handle

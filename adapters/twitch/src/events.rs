@@ -136,10 +136,43 @@ pub enum TwitchEvent {
         from: ChatUser,
         viewers: u64,
     },
-    /// Bits cheered; always preceded by the [`TwitchEvent::Chat`] of the same message.
+    /// Bits cheered; over IRC always preceded by the [`TwitchEvent::Chat`] of the same message.
     Cheer {
         user: ChatUser,
         bits: u64,
         message: String,
     },
+    /// A new follower (EventSub `channel.follow`; IRC never says).
+    Follow {
+        user: ChatUser,
+    },
+    /// A channel-point reward redeemed (EventSub only).
+    Redemption {
+        user: ChatUser,
+        reward_id: String,
+        reward_title: String,
+        cost: u64,
+        /// What the viewer typed, for rewards that ask for text; empty otherwise.
+        input: String,
+    },
+    /// A hype train began, progressed or ended (EventSub only).
+    HypeTrain {
+        phase: HypePhase,
+        level: u64,
+        /// Points contributed in all.
+        total: u64,
+        /// Points towards the next level (0 at the end).
+        progress: u64,
+        /// Points the next level needs (0 at the end).
+        goal: u64,
+    },
+}
+
+/// Where a hype train is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HypePhase {
+    Begin,
+    Progress,
+    End,
 }

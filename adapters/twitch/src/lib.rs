@@ -6,7 +6,11 @@
 //! Replies are queued and rate-limited by us because twitch-irc does not throttle sends.
 //! This crate knows nothing of widgets or commands: the daemon maps events to those.
 //!
-//! With the `fake-server` feature, `fake` provides a Twitch IRC server for tests.
+//! [`auth`] logs in by the OAuth device code flow and keeps tokens fresh; [`eventsub`] reads
+//! follows, channel points, hype trains (and subs, cheers, raids) over EventSub WebSocket.
+//!
+//! With the `fake-server` feature, `fake` provides a Twitch IRC server for tests and
+//! `fake_api` the auth, Helix and EventSub servers.
 //!
 //! # Using it from the daemon
 //!
@@ -40,8 +44,10 @@
 //! - The token only ever leaves the process in the `PASS` line: it is not in `Debug`, status,
 //!   or any log (twitch-irc never sees it; see the `transport` module).
 
+pub mod auth;
 mod client;
 mod events;
+pub mod eventsub;
 mod limiter;
 mod mapping;
 mod settings;
@@ -50,10 +56,13 @@ mod transport;
 
 #[cfg(feature = "fake-server")]
 pub mod fake;
+#[cfg(feature = "fake-server")]
+pub mod fake_api;
 
 pub use client::TwitchHandle;
 pub use events::{
-    ANONYMOUS_GIFTER_ID, ChatMessage, ChatUser, Roles, SubKind, TwitchEvent, TwitchStatus,
+    ANONYMOUS_GIFTER_ID, ChatMessage, ChatUser, HypePhase, Roles, SubKind, TwitchEvent,
+    TwitchStatus,
 };
 pub use limiter::MAX_REPLY_CHARS;
 pub use mapping::{ConnectionSignal, chat_events, connection_signal, roles_from_tags};

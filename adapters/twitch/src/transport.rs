@@ -45,9 +45,16 @@ pub(crate) enum Target {
 
 pub(crate) struct ConnectionContext {
     pub(crate) target: Target,
-    /// Sent as `PASS oauth:<token>` by `new_socket`.
-    pub(crate) token: Option<Secret>,
+    /// Sent as `PASS oauth:<token>` by `new_socket`; replaced when the login's token is
+    /// refreshed, so the next reconnect uses the new one.
+    pub(crate) token: std::sync::RwLock<Option<Secret>>,
     pub(crate) tracker: Weak<StatusTracker>,
+}
+
+impl ConnectionContext {
+    pub(crate) fn token(&self) -> Option<Secret> {
+        self.token.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Contexts filed by `get_credentials`, waiting for `new_socket` in the same task.
@@ -69,7 +76,7 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
             .field("login", &self.login)
-            .field("token", &self.context.token)
+            .field("token", &self.context.token())
             .field("target", &self.context.target)
             .finish()
     }
@@ -116,7 +123,7 @@ impl MakeConnection for Routed {
                 .map(Inner::Plain)
                 .map_err(TCPTransportConnectError::from),
         };
-        let result = match (result, &context.token) {
+        let result = match (result, &context.token()) {
             (Ok(mut inner), Some(token)) => {
                 let pass = format!("PASS oauth:{}\r\n", token.expose());
                 match inner.write_all(pass.as_bytes()).await {

@@ -100,6 +100,10 @@ pub struct Twitch {
     pub username: String,
     pub oauth_token: String,
     pub irc_addr: String,
+    pub client_id: String,
+    pub auth_url: String,
+    pub api_url: String,
+    pub eventsub_url: String,
 }
 
 impl Twitch {

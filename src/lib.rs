@@ -1,5 +1,6 @@
 //! stagehand: a stream-overlay companion daemon. See ARCHITECTURE.md for the map.
 
+pub mod accounts;
 pub mod bridge;
 pub mod bundle;
 pub mod chat;

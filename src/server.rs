@@ -1,6 +1,7 @@
 //! Wires the daemon together: store → world → hub → engine → HTTP, and takes it apart
 //! again in the right order on shutdown (stop accepting, close sockets, finish writes).
 
+use crate::accounts::Accounts;
 use crate::bridge::obs::ObsBridge;
 use crate::bridge::twitch::ChatStats;
 use crate::config::{ConfigError, Settings};
@@ -136,6 +137,19 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     }
 
     let chat_stats = Arc::new(ChatStats::default());
+    let settings = Arc::new(settings);
+    let config = Arc::new(SettingsService::new(
+        store.clone(),
+        engine.clone(),
+        layers,
+        settings.clone(),
+    ));
+    let accounts = Accounts::load(config.clone(), hub.clone());
+    let keeper = tokio::spawn(crate::accounts::keeper::run(
+        accounts.clone(),
+        stop_rx.clone(),
+    ));
+    let creds = accounts.creds();
     let twitch = TwitchLink::start(
         BridgeParts {
             obs: obs.clone(),
@@ -144,22 +158,17 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             hub: hub.clone(),
             table: chat_rx,
             stats: chat_stats.clone(),
+            accounts: accounts.clone(),
         },
         &settings,
+        &creds.borrow(),
     );
-
-    let settings = Arc::new(settings);
-    let config = Arc::new(SettingsService::new(
-        store.clone(),
-        engine.clone(),
-        layers,
-        settings.clone(),
-    ));
     let live = tokio::spawn(crate::settings::live::run(
         config.subscribe(),
         obs.clone(),
         on_connect_tx,
         twitch.clone(),
+        creds,
         stop_rx.clone(),
     ));
 
@@ -172,6 +181,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         chat_stats,
         settings,
         config,
+        accounts,
         started,
         shutdown: stop_rx.clone(),
     };
@@ -210,6 +220,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     .await;
     let _ = bridge.await;
     let _ = live.await;
+    let _ = keeper.await;
     twitch.shutdown().await;
     obs.shutdown().await;
     // Every request accepted so far has been answered; commit whatever is still queued.

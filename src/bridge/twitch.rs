@@ -4,6 +4,10 @@
 //! argument parsing and cooldowns (from an in-memory cache seeded from redb), so a flood of
 //! chat lines never turns into a flood of engine work. At most `MAX_IN_FLIGHT` chat-driven
 //! executions wait for the engine at once; beyond that, lines are dropped and counted.
+//!
+//! Platform events come from chat (IRC) and, when the broadcaster is logged in, EventSub.
+//! While EventSub is connected it is the one source of subs, gifts, raids and cheers (IRC
+//! reports the same ones): one event never fires a binding twice.
 
 use crate::chat::{self, ChatRoles, Interpretation};
 use crate::engine::{ChatTable, Engine, EngineError, Request};
@@ -12,7 +16,7 @@ use crate::metrics::METRICS;
 use crate::model::{Actor, EventKind, Id, now_ms};
 use crate::store::Store;
 use serde::Serialize;
-use stagehand_twitch::{ChatMessage, ChatUser, TwitchEvent, TwitchHandle};
+use stagehand_twitch::{ChatMessage, ChatUser, HypePhase, TwitchEvent, TwitchHandle};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +46,8 @@ pub struct TwitchBridge {
     pub prefix: String,
     pub table: watch::Receiver<Arc<ChatTable>>,
     pub stats: Arc<ChatStats>,
+    /// The EventSub connection of this generation, if logged in.
+    pub eventsub: Option<watch::Receiver<stagehand_twitch::eventsub::EventSubStatus>>,
 }
 
 #[derive(Serialize)]
@@ -66,6 +72,7 @@ impl TwitchBridge {
     pub async fn run(
         self,
         mut events: mpsc::Receiver<TwitchEvent>,
+        mut eventsub: Option<mpsc::Receiver<TwitchEvent>>,
         mut shutdown: watch::Receiver<bool>,
     ) {
         let cooldowns = match self.store.read().and_then(|r| r.cooldowns()) {
@@ -85,11 +92,21 @@ impl TwitchBridge {
             tokio::select! {
                 _ = shutdown.changed() => break,
                 ev = events.recv() => match ev {
-                    Some(ev) => self.on_event(ev, &mut st),
+                    Some(ev) => {
+                        if !(self.eventsub_live() && from_both(&ev)) {
+                            self.on_event(ev, &mut st);
+                        }
+                    }
                     None => break,
                 },
+                Some(ev) = recv(&mut eventsub) => self.on_event(ev, &mut st),
             }
         }
+    }
+
+    /// EventSub is connected and subscribed: the source of truth for subs, cheers, raids.
+    fn eventsub_live(&self) -> bool {
+        self.eventsub.as_ref().is_some_and(|s| s.borrow().connected)
     }
 
     fn on_event(&self, ev: TwitchEvent, st: &mut State) {
@@ -122,7 +139,7 @@ impl TwitchBridge {
                         ("message", message.unwrap_or_default()),
                     ],
                 );
-                self.fire(kind, months, &vars);
+                self.fire(kind, months, None, &vars);
             }
             TwitchEvent::GiftSub {
                 gifter,
@@ -144,12 +161,12 @@ impl TwitchBridge {
                             ("recipient", recipient_login.unwrap_or_default()),
                         ],
                     );
-                    self.fire(EventKind::GiftSub, count, &vars);
+                    self.fire(EventKind::GiftSub, count, None, &vars);
                 }
             }
             TwitchEvent::Raid { from, viewers } => {
                 let vars = vars(&from, viewers, &[("viewers", viewers.to_string())]);
-                self.fire(EventKind::Raid, viewers, &vars);
+                self.fire(EventKind::Raid, viewers, None, &vars);
             }
             TwitchEvent::Cheer {
                 user,
@@ -161,7 +178,58 @@ impl TwitchBridge {
                     bits,
                     &[("bits", bits.to_string()), ("message", message)],
                 );
-                self.fire(EventKind::Cheer, bits, &vars);
+                self.fire(EventKind::Cheer, bits, None, &vars);
+            }
+            TwitchEvent::Follow { user } => {
+                self.fire(EventKind::Follow, 0, None, &vars(&user, 0, &[]));
+            }
+            TwitchEvent::Redemption {
+                user,
+                reward_id,
+                reward_title,
+                cost,
+                input,
+            } => {
+                let vars = vars(
+                    &user,
+                    cost,
+                    &[
+                        ("input", input.clone()),
+                        ("message", input),
+                        ("reward", reward_title.clone()),
+                        ("cost", cost.to_string()),
+                    ],
+                );
+                self.fire(
+                    EventKind::Redemption,
+                    cost,
+                    Some((&reward_id, &reward_title)),
+                    &vars,
+                );
+            }
+            TwitchEvent::HypeTrain {
+                phase,
+                level,
+                total,
+                progress,
+                goal,
+            } => {
+                let kind = match phase {
+                    HypePhase::Begin => EventKind::HypeTrainBegin,
+                    HypePhase::Progress => EventKind::HypeTrainProgress,
+                    HypePhase::End => EventKind::HypeTrainEnd,
+                };
+                let vars = vars(
+                    &ChatUser::default(),
+                    level,
+                    &[
+                        ("level", level.to_string()),
+                        ("total", total.to_string()),
+                        ("progress", progress.to_string()),
+                        ("goal", goal.to_string()),
+                    ],
+                );
+                self.fire(kind, level, None, &vars);
             }
         }
     }
@@ -292,12 +360,19 @@ impl TwitchBridge {
     }
 
     /// Platform event → every enabled binding for it, with its parameters filled in.
-    fn fire(&self, kind: EventKind, amount: u64, vars: &[(&'static str, String)]) {
+    /// `reward`: a redemption's reward id and title.
+    fn fire(
+        &self,
+        kind: EventKind,
+        amount: u64,
+        reward: Option<(&str, &str)>,
+        vars: &[(&'static str, String)],
+    ) {
         let table = self.table.borrow().clone();
         for b in table
             .bindings
             .iter()
-            .filter(|b| chat::binding_matches(b, kind, amount))
+            .filter(|b| chat::binding_matches(b, kind, amount, reward))
         {
             let Some(specs) = table.specs(b.widget_id, &b.feature) else {
                 continue;
@@ -347,6 +422,25 @@ impl TwitchBridge {
             roles: &u.roles,
         };
         self.hub.publish_admin(Encoded::new("chat_message", &line));
+    }
+}
+
+/// Events both IRC and EventSub report.
+fn from_both(ev: &TwitchEvent) -> bool {
+    matches!(
+        ev,
+        TwitchEvent::Subscription { .. }
+            | TwitchEvent::GiftSub { .. }
+            | TwitchEvent::Raid { .. }
+            | TwitchEvent::Cheer { .. }
+    )
+}
+
+/// The next EventSub event; pending forever without EventSub.
+async fn recv(rx: &mut Option<mpsc::Receiver<TwitchEvent>>) -> Option<TwitchEvent> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

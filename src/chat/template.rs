@@ -44,8 +44,19 @@ pub fn render_for(specs: &[ParamSpec], parameters: &Map, vars: &[(&str, String)]
 
 /// Does this binding react to an event of `kind` with this amount (bits, viewers, months,
 /// gift count)?
-pub fn binding_matches(b: &EventBinding, kind: EventKind, amount: u64) -> bool {
-    b.enabled && b.event == kind && b.min_amount.is_none_or(|min| amount >= min)
+/// `reward`: the redeemed reward's id and title (redemptions only).
+pub fn binding_matches(
+    b: &EventBinding,
+    kind: EventKind,
+    amount: u64,
+    reward: Option<(&str, &str)>,
+) -> bool {
+    let reward_ok = match (&b.reward, reward) {
+        (None, _) => true,
+        (Some(want), Some((id, title))) => want == id || want.eq_ignore_ascii_case(title.trim()),
+        (Some(_), None) => false,
+    };
+    b.enabled && b.event == kind && b.min_amount.is_none_or(|min| amount >= min) && reward_ok
 }
 
 fn render_value(v: &Value, vars: &[(&str, String)]) -> Value {
@@ -197,19 +208,39 @@ mod tests {
             "id": 1, "event": "cheer", "min_amount": 100, "widget_id": 2, "feature": "f"
         }))
         .unwrap();
-        assert!(binding_matches(&b, EventKind::Cheer, 100));
-        assert!(binding_matches(&b, EventKind::Cheer, 5000));
-        assert!(!binding_matches(&b, EventKind::Cheer, 99));
-        assert!(!binding_matches(&b, EventKind::Raid, 500));
+        assert!(binding_matches(&b, EventKind::Cheer, 100, None));
+        assert!(binding_matches(&b, EventKind::Cheer, 5000, None));
+        assert!(!binding_matches(&b, EventKind::Cheer, 99, None));
+        assert!(!binding_matches(&b, EventKind::Raid, 500, None));
         let any = EventBinding {
             min_amount: None,
             ..b.clone()
         };
-        assert!(binding_matches(&any, EventKind::Cheer, 0));
+        assert!(binding_matches(&any, EventKind::Cheer, 0, None));
         let off = EventBinding {
             enabled: false,
+            ..b.clone()
+        };
+        assert!(!binding_matches(&off, EventKind::Cheer, 1000, None));
+        let song = EventBinding {
+            event: EventKind::Redemption,
+            min_amount: None,
+            reward: Some("song request".into()),
             ..b
         };
-        assert!(!binding_matches(&off, EventKind::Cheer, 1000));
+        let redeem =
+            |id, title| binding_matches(&song, EventKind::Redemption, 500, Some((id, title)));
+        assert!(redeem("rw1", "Song Request"), "by title, any case");
+        assert!(!redeem("rw2", "Hydrate"));
+        let by_id = EventBinding {
+            reward: Some("rw2".into()),
+            ..song.clone()
+        };
+        assert!(binding_matches(
+            &by_id,
+            EventKind::Redemption,
+            1,
+            Some(("rw2", "Hydrate"))
+        ));
     }
 }

@@ -352,6 +352,7 @@ pub fn plan_import(
             .find(|o| {
                 o.event == b.event
                     && o.min_amount == b.min_amount
+                    && o.reward == b.reward
                     && o.widget_id == widget_id
                     && o.feature == b.feature
             })

@@ -66,9 +66,13 @@ pub struct CommandBody {
 #[allow(dead_code)]
 pub struct BindingBody {
     event: crate::model::EventKind,
-    /// Minimum bits (cheer), viewers (raid), months (resub) or gifted subs (gift_sub).
+    /// Minimum bits (cheer), viewers (raid), months (resub), gifted subs (gift_sub), points
+    /// (redemption) or level (hype_train_*).
     #[serde(default)]
     min_amount: Option<u64>,
+    /// Redemptions only: the reward's title (any case) or id; absent: every reward.
+    #[serde(default)]
+    reward: Option<String>,
     #[schema(value_type = u64)]
     widget_id: Id,
     feature: String,
@@ -225,7 +229,7 @@ pub async fn list_bindings(State(app): State<AppState>) -> ApiResult<Json<Vec<Ev
 
 #[utoipa::path(post, path = "/api/event-bindings", tag = "chat",
     summary = "Create an event binding",
-    description = "When a sub, resub, gift sub, raid or cheer (of at least `min_amount`) comes in, run the feature with these parameters.",
+    description = "When a sub, resub, gift sub, raid, cheer, follow, channel-point redemption or hype train event (of at least `min_amount`) comes in, run the feature with these parameters. Follows, redemptions and hype trains need a Twitch login (EventSub).",
     request_body(content = BindingBody, example = json!({
         "event": "cheer", "min_amount": 100, "widget_id": 1, "feature": "trigger_blast",
         "parameters": {"intensity": "High", "color": "#9146FF"}

@@ -130,6 +130,22 @@ impl From<crate::settings::SettingsError> for ApiError {
     }
 }
 
+impl From<crate::accounts::AccountError> for ApiError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        use crate::accounts::AccountError as A;
+        use stagehand_twitch::auth::AuthError;
+        match e {
+            A::NoClientId => ApiError::validation("twitch.client_id", e.to_string()),
+            A::Twitch(AuthError::Unreachable(_)) => {
+                ApiError::new(StatusCode::BAD_GATEWAY, "twitch_unreachable", e.to_string())
+            }
+            // Twitch refused the client id (unknown, or not a public client).
+            A::Twitch(_) => ApiError::validation("twitch.client_id", e.to_string()),
+            A::Settings(e) => e.into(),
+        }
+    }
+}
+
 impl From<stagehand_obs::ObsError> for ApiError {
     fn from(e: stagehand_obs::ObsError) -> Self {
         use stagehand_obs::ObsError as O;

@@ -14,6 +14,7 @@ mod media;
 pub mod openapi;
 mod request_id;
 mod settings;
+mod twitch_accounts;
 mod views;
 mod ws;
 
@@ -45,6 +46,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Live settings: saved from the UI, applied without a restart.
     pub config: Arc<crate::settings::SettingsService>,
+    /// Twitch logins (device code flow) and their tokens.
+    pub accounts: crate::accounts::Accounts,
     pub started: Instant,
     /// Flips to true on shutdown; WebSocket sessions close when it does.
     pub shutdown: watch::Receiver<bool>,
@@ -107,6 +110,15 @@ pub fn router(app: AppState) -> Router {
             get(settings::get_settings).patch(settings::patch_settings),
         )
         .route("/settings/obs/test", post(settings::test_obs))
+        .route("/twitch/accounts", get(twitch_accounts::get_accounts))
+        .route(
+            "/twitch/accounts/{role}/login",
+            post(twitch_accounts::login),
+        )
+        .route(
+            "/twitch/accounts/{role}",
+            axum::routing::delete(twitch_accounts::logout),
+        )
         .route("/backups", get(api::list_backups).post(api::backup_now))
         .route("/export", get(bundle::export))
         .route(

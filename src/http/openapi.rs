@@ -12,7 +12,7 @@
 
 pub mod examples;
 
-use super::{api, bundle, chat_api, chat_test, health, media, settings, ws};
+use super::{api, bundle, chat_api, chat_test, health, media, settings, twitch_accounts, ws};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
@@ -64,6 +64,9 @@ use utoipa::OpenApi;
         settings::get_settings,
         settings::patch_settings,
         settings::test_obs,
+        twitch_accounts::get_accounts,
+        twitch_accounts::login,
+        twitch_accounts::logout,
         api::list_backups,
         api::backup_now,
         bundle::export,

@@ -86,6 +86,13 @@ pub enum EventKind {
     GiftSub,
     Raid,
     Cheer,
+    /// EventSub only (logged in with Twitch).
+    Follow,
+    /// A channel-point reward redeemed (EventSub); `reward` picks which.
+    Redemption,
+    HypeTrainBegin,
+    HypeTrainProgress,
+    HypeTrainEnd,
 }
 
 /// "When someone cheers ≥ 100 bits, run this feature with these parameters."
@@ -94,9 +101,13 @@ pub struct EventBinding {
     #[schema(value_type = u64)]
     pub id: Id,
     pub event: EventKind,
-    /// Minimum bits (cheer), viewers (raid), months (resub) or gifted subs (gift_sub).
+    /// Minimum bits (cheer), viewers (raid), months (resub), gifted subs (gift_sub), points
+    /// (redemption) or level (hype train).
     #[serde(default)]
     pub min_amount: Option<u64>,
+    /// Redemptions only: the reward's title (any case) or id; absent: every reward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward: Option<String>,
     #[schema(value_type = u64)]
     pub widget_id: Id,
     pub feature: String,
@@ -224,6 +235,10 @@ pub struct BindingPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<u64>)]
     pub min_amount: Field<u64>,
+    /// `null` matches every reward again.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub reward: Field<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<u64>)]
     pub widget_id: Field<Id>,
@@ -250,6 +265,9 @@ impl BindingPatch {
             id,
             event: required(self.event, b.as_ref().map(|b| b.event)).ok_or("event")?,
             min_amount: optional(self.min_amount, b.as_ref().and_then(|b| b.min_amount)),
+            reward: optional(self.reward, b.as_ref().and_then(|b| b.reward.clone()))
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty()),
             widget_id: required(self.widget_id, b.as_ref().map(|b| b.widget_id))
                 .ok_or("widget_id")?,
             feature: required(self.feature, b.as_ref().map(|b| b.feature.clone()))
@@ -270,6 +288,7 @@ impl From<EventBinding> for BindingPatch {
         BindingPatch {
             event: Some(Some(b.event)),
             min_amount: Some(b.min_amount),
+            reward: Some(b.reward),
             widget_id: Some(Some(b.widget_id)),
             feature: Some(Some(b.feature)),
             parameters: Some(Some(b.parameters)),
@@ -345,6 +364,7 @@ mod tests {
             id: 3,
             event: EventKind::Cheer,
             min_amount: Some(100),
+            reward: None,
             widget_id: 2,
             feature: "f".into(),
             parameters: Map::new(),

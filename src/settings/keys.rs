@@ -48,6 +48,7 @@ pub const KEYS: &[Key] = &[
     key("twitch.channel", Kind::Text),
     key("twitch.username", Kind::Text),
     key("twitch.oauth_token", Kind::Secret),
+    key("twitch.client_id", Kind::Text),
     key("chat.prefix", Kind::Text),
     key("chat.reply_min_interval_s", Kind::Seconds),
     Key {

@@ -1,8 +1,10 @@
 //! Applies published settings to the running adapters: OBS reconnects in place when its
 //! endpoint changed (the adapter decides), Twitch gets a new connection generation, and the
-//! OBS bridge reads `on_connect` from a watch.
+//! OBS bridge reads `on_connect` from a watch. A new or refreshed Twitch login is applied
+//! the same way as a settings change.
 
 use super::TwitchLink;
+use crate::accounts::Creds;
 use crate::config::{OnConnect, Settings};
 use stagehand_obs::ObsHandle;
 use std::sync::Arc;
@@ -13,12 +15,20 @@ pub async fn run(
     obs: ObsHandle,
     on_connect: watch::Sender<OnConnect>,
     twitch: TwitchLink,
+    mut creds: watch::Receiver<Creds>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut last = settings.borrow_and_update().clone();
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
+            changed = creds.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                let c = creds.borrow_and_update().clone();
+                twitch.apply(&last, &c).await;
+            }
             changed = settings.changed() => {
                 if changed.is_err() {
                     break;
@@ -35,7 +45,8 @@ pub async fn run(
                     *cur = new.obs.on_connect;
                     changed
                 });
-                twitch.apply(&new).await;
+                let c = creds.borrow().clone();
+                twitch.apply(&new, &c).await;
                 last = new;
             }
         }

@@ -102,6 +102,11 @@ impl SettingsService {
         self.live.subscribe()
     }
 
+    /// Set by the config file or the environment (the UI and logins leave it alone).
+    pub fn pinned(&self, key: &str) -> bool {
+        self.layers.pinned(key).is_some()
+    }
+
     pub fn saved(&self) -> Result<BTreeMap<String, Value>, StoreError> {
         self.store.read()?.settings()
     }

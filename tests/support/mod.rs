@@ -236,8 +236,9 @@ type Ws =
 type PlainWs = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
 enum Stream {
-    Tls(Ws),
-    Plain(PlainWs),
+    /// Boxed: with rustls in the build, a maybe-TLS stream is several times the plain one.
+    Tls(Box<Ws>),
+    Plain(Box<PlainWs>),
 }
 
 /// A MessagePack protocol client that checks `seq` is gap-free on every frame.
@@ -252,14 +253,14 @@ impl WsClient {
             .await
             .expect("ws connect");
         WsClient {
-            ws: Stream::Tls(ws),
+            ws: Stream::Tls(Box::new(ws)),
             last_seq: 0,
         }
     }
 
     pub fn from_stream(ws: PlainWs) -> WsClient {
         WsClient {
-            ws: Stream::Plain(ws),
+            ws: Stream::Plain(Box::new(ws)),
             last_seq: 0,
         }
     }

@@ -136,6 +136,9 @@ describe('eventsubLine', () => {
     expect(eventsubLine(out).tone).toBe('off');
     expect(eventsubLine(out).text).toMatch(/log in as the broadcaster/);
     expect(eventsubLine({ ...base, eventsub: { connected: false, subscriptions: 0, last_error: null } })).toEqual({ tone: 'bad', text: 'Connecting…' });
+    const down = { connected: false, subscriptions: 0, last_error: 'session closed' };
+    expect(eventsubLine({ ...base, broadcaster: { role: 'broadcaster', state: 'login_again', login: 'streamer' }, eventsub: down }).text).toBe('Not connected until the broadcaster logs in again');
+    expect(eventsubLine({ ...base, broadcaster: { role: 'broadcaster', state: 'pending' }, eventsub: { ...down, last_error: null } }).text).toMatch(/waiting for the broadcaster login/);
   });
 });
 

@@ -236,7 +236,9 @@ export function eventsubLine(a: TwitchAccounts): { tone: Tone; text: string } {
   const es = a.eventsub;
   const subs = `${es.subscriptions} subscription${es.subscriptions === 1 ? '' : 's'}`;
   if (es.connected) return { tone: 'ok', text: `Connected · ${subs}` };
-  if (a.broadcaster.state !== 'logged_in' && !es.last_error) return { tone: 'off', text: 'Not connected: log in as the broadcaster to receive follows, channel points, subs, cheers and hype trains' };
+  if (a.broadcaster.state === 'login_again') return { tone: 'bad', text: 'Not connected until the broadcaster logs in again' };
+  if (a.broadcaster.state === 'pending') return { tone: 'off', text: 'Not connected: waiting for the broadcaster login' };
+  if (a.broadcaster.state === 'logged_out' && !es.last_error) return { tone: 'off', text: 'Not connected: log in as the broadcaster to receive follows, channel points, subs, cheers and hype trains' };
   return { tone: 'bad', text: es.last_error ? `Not connected: ${es.last_error}` : 'Connecting…' };
 }
 

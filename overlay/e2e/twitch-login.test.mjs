@@ -124,6 +124,9 @@ test('log in with Twitch from Settings: client id, device code approved on Twitc
   assert.equal(await broadcaster.getAttribute('data-account-state'), 'logged_out');
   assert.ok(await loginButton.isDisabled(), 'login disabled without a client id');
   assert.match(await broadcaster.locator('[data-disabled-reason]').innerText(), /Client ID/);
+  // (The daemon refuses it too, naming the setting, which is what the card shows if it races.)
+  const refused = await call('POST', '/api/twitch/accounts/broadcaster/login', undefined, 422);
+  assert.equal(refused.error.field, 'twitch.client_id');
   // The pasted-token fields are still there, folded away.
   const manual = section.locator('[data-manual-token]');
   assert.equal(await manual.evaluate((d) => d.open), false);

@@ -8,6 +8,7 @@ import { STRUCTURAL_ACTIONS, describeEntry, moveItem } from './format';
 import { buildPayload, errorField, listWords, missingRequired, peopleWords, reconcileValues, type FieldErrors, type FormValues } from './forms';
 import * as hk from './hotkeys';
 import { adminSocketUrl, LiveLink, type LinkState } from './live';
+import { parseAccount, parseAccounts, type TwitchAccount, type TwitchAccounts, type TwitchRole } from './settings/twitch';
 import type {
   AuditEntry,
   ChatCommand,
@@ -98,6 +99,10 @@ export const state = reactive({
   previewShown: false,
   /** A dashboard being activated (request in flight). */
   goingLive: null as number | null,
+  /** Twitch login (Settings): null = not asked yet. Kept current by `twitch_accounts` frames. */
+  twitchAccounts: null as TwitchAccounts | null,
+  /** false = this daemon has no /api/twitch/accounts (an older build). */
+  twitchAccountsAvailable: true,
 });
 
 // ---------------------------------------------------------------- toasts
@@ -362,6 +367,7 @@ function onFrame(f: Dict & { type: string }): void {
       if (snapshots++ > 0) {
         scheduleRefresh();
         void loadAudit();
+        if (state.twitchAccounts) void loadTwitchAccounts();
       }
       break;
     }
@@ -402,6 +408,11 @@ function onFrame(f: Dict & { type: string }): void {
     case 'twitch_status':
       mergeStatus('twitch', f);
       break;
+    case 'twitch_accounts': {
+      const a = parseAccounts(f);
+      if (a) state.twitchAccounts = a;
+      break;
+    }
     case 'chat_message':
       addChat(f);
       break;
@@ -416,6 +427,33 @@ export const link = new LiveLink(() => adminSocketUrl(location, getToken()), {
     state.link = s;
   },
 });
+
+// ---------------------------------------------------------------- Twitch login (Settings)
+
+export async function loadTwitchAccounts(): Promise<void> {
+  try {
+    const a = parseAccounts(await api<unknown>('GET', '/api/twitch/accounts'));
+    if (a) state.twitchAccounts = a;
+    state.twitchAccountsAvailable = true;
+  } catch (e) {
+    if (e instanceof ApiError && e.missingEndpoint) state.twitchAccountsAvailable = false;
+    else fail('Could not load the Twitch accounts', e);
+  }
+}
+
+function putAccount(a: TwitchAccount): void {
+  if (state.twitchAccounts) state.twitchAccounts[a.role] = a;
+}
+
+/** Starts a device-code login; the account comes back `pending` with the code to approve. Throws the daemon's refusal. */
+export async function twitchLogin(role: TwitchRole): Promise<void> {
+  putAccount(parseAccount(await api<unknown>('POST', `/api/twitch/accounts/${role}/login`), role));
+}
+
+/** Logs out (the daemon revokes the token at Twitch and forgets it) or cancels a pending login. */
+export async function twitchLogout(role: TwitchRole): Promise<void> {
+  putAccount(parseAccount(await api<unknown>('DELETE', `/api/twitch/accounts/${role}`), role));
+}
 
 // ---------------------------------------------------------------- dashboards
 

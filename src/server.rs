@@ -150,6 +150,8 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         stop_rx.clone(),
     ));
     let creds = accounts.creds();
+    let chat_feed = Arc::new(crate::bridge::chat_feed::ChatFeed::default());
+    let chat_flush = tokio::spawn(chat_feed.clone().run(hub.clone(), stop_rx.clone()));
     let twitch = TwitchLink::start(
         BridgeParts {
             obs: obs.clone(),
@@ -159,6 +161,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             table: chat_rx,
             stats: chat_stats.clone(),
             accounts: accounts.clone(),
+            chat: chat_feed,
         },
         &settings,
         &creds.borrow(),
@@ -221,6 +224,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     let _ = bridge.await;
     let _ = live.await;
     let _ = keeper.await;
+    let _ = chat_flush.await;
     twitch.shutdown().await;
     obs.shutdown().await;
     // Every request accepted so far has been answered; commit whatever is still queued.

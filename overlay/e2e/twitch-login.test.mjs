@@ -5,16 +5,15 @@
 // revoking the token shows "log in again"; "Log out" goes back to logged out. Axe-clean at
 // 1920×1080 and 390×844, and no token ever reaches the page.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { OVERLAY_DIR, artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
+import { control as fakeControl, startFakeTwitch } from './fake-twitch.mjs';
+import { artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
 
 const T = { timeout: 240_000 };
 const LIVE = { timeout: 30_000 };
-const FAKE_TWITCH = resolve(OVERLAY_DIR, process.env.STAGEHAND_FAKE_TWITCH || '../target/debug/examples/fake_twitch');
 const TOKEN_MARKS = ['fake-at-', 'fake-rt-'];
 const CLIENT_ID = 'e2eclientid0123456789abcdef';
 
@@ -25,43 +24,8 @@ let fake;
 
 const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
 
-/** The fake Twitch; resolves with the one JSON line of its addresses. It runs until its stdin closes. */
-function startFakeTwitch() {
-  if (!existsSync(FAKE_TWITCH)) throw new Error(`${FAKE_TWITCH} missing: cargo build -p stagehand-twitch --example fake_twitch --features fake-server`);
-  const child = spawn(FAKE_TWITCH, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((r) => child.once('exit', r));
-  return new Promise((res, rej) => {
-    let buf = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      try {
-        const urls = JSON.parse(buf.slice(0, nl));
-        res({ ...urls, stop: () => (child.stdin.end(), exited) });
-      } catch (e) {
-        rej(new Error(`fake_twitch printed ${buf.slice(0, nl)}: ${e.message}`));
-      }
-    });
-    child.once('exit', (code) => rej(new Error(`fake_twitch exited (${code}): ${err}`)));
-  });
-}
-
-/** The fake's control endpoints (`GET /pending`, `POST /approve`, `POST /revoke`). */
-async function control(method, path, body) {
-  const res = await fetch(fake.control_url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${fake.control_url}${path} -> ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** The fake's auth/EventSub control endpoints (`GET /pending`, `POST /approve`, `POST /revoke`). */
+const control = (method, path, body) => fakeControl(fake.control_url, method, path, body);
 
 /** Every API answer and admin frame the page received, to prove no token reaches it. */
 function recordTraffic(page) {

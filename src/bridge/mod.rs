@@ -2,5 +2,6 @@
 //! widgets; the bridges map their plain events to engine requests and committed intents back
 //! to adapter requests.
 
+pub mod chat_feed;
 pub mod obs;
 pub mod twitch;

@@ -46,6 +46,8 @@ pub struct TwitchBridge {
     pub prefix: String,
     pub table: watch::Receiver<Arc<ChatTable>>,
     pub stats: Arc<ChatStats>,
+    /// Chat lines for on-stream chat boxes (not through the engine).
+    pub chat: Arc<super::chat_feed::ChatFeed>,
     /// The EventSub connection of this generation, if logged in.
     pub eventsub: Option<watch::Receiver<stagehand_twitch::eventsub::EventSubStatus>>,
 }
@@ -119,6 +121,8 @@ impl TwitchBridge {
                 self.hub.publish_admin(Encoded::new("twitch_status", &s))
             }
             TwitchEvent::Chat(msg) => self.on_chat(&msg, st),
+            TwitchEvent::ChatDeleted { message_id } => self.chat.delete(&message_id),
+            TwitchEvent::ChatCleared { user_id } => self.chat.clear(user_id.as_deref()),
             TwitchEvent::Subscription {
                 user,
                 tier,
@@ -235,6 +239,7 @@ impl TwitchBridge {
     }
 
     fn on_chat(&self, msg: &ChatMessage, st: &mut State) {
+        self.chat.push(msg, &self.prefix);
         self.forward_to_admins(msg, st);
         let table = self.table.borrow().clone();
         let Some((cmd, _)) = chat::find_command(&self.prefix, &msg.text, &table.commands) else {

@@ -5,6 +5,7 @@
 //! bounded queue; broadcasting never waits: a client whose queue is full is marked lagged,
 //! skipped, and gets a fresh snapshot instead of the backlog.
 
+pub mod chat;
 mod frame;
 pub mod session;
 
@@ -12,7 +13,7 @@ pub use frame::Encoded;
 
 use crate::model::{AuditEntry, ElementView, Id};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
@@ -52,6 +53,9 @@ pub enum ClientKind {
 struct SnapshotBody<'a> {
     active_dashboard_id: Option<Id>,
     elements: Vec<&'a ElementView>,
+    /// Recent chat lines, oldest first (for chat boxes).
+    #[serde(skip_serializing_if = "VecDeque::is_empty")]
+    chat: &'a VecDeque<chat::ChatLine>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +88,7 @@ struct State {
     clients: Vec<Client>,
     /// The encoded snapshot, reused until the next change (reconnect storms stay cheap).
     snapshot: Option<Arc<Encoded>>,
+    chat: VecDeque<chat::ChatLine>,
 }
 
 pub struct Hub {
@@ -115,6 +120,7 @@ impl Hub {
                 active,
                 clients: Vec::new(),
                 snapshot: None,
+                chat: VecDeque::new(),
             }),
             queue: queue.max(1),
             next_client: AtomicU64::new(1),
@@ -234,6 +240,18 @@ impl Hub {
         }
     }
 
+    /// Chat for chat boxes, to overlays and admins: remembered for snapshots, sent as one
+    /// `chat` frame. Callers batch (at most a few frames a second, see `bridge::chat_feed`).
+    pub fn publish_chat(&self, batch: &chat::ChatBatch) {
+        if batch.is_empty() {
+            return;
+        }
+        let mut st = self.lock();
+        chat::apply(&mut st.chat, batch);
+        st.snapshot = None;
+        broadcast(&mut st, Arc::new(Encoded::new("chat", batch)), true);
+    }
+
     /// Sends an admin-only message (OBS/Twitch status, chat lines).
     pub fn publish_admin(&self, msg: Encoded) {
         let mut st = self.lock();
@@ -273,6 +291,7 @@ fn snapshot(st: &mut State) -> Arc<Encoded> {
     let body = SnapshotBody {
         active_dashboard_id: st.active,
         elements: st.elements.values().filter(|e| e.enabled).collect(),
+        chat: &st.chat,
     };
     let snap = Arc::new(Encoded::new("snapshot", &body));
     st.snapshot = Some(snap.clone());

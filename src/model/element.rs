@@ -17,6 +17,8 @@ pub enum ElementType {
     /// A layout container: elements of the same widget whose `parent` is its name are laid
     /// out inside it by the overlay (so widgets describe lists without computing pixels).
     Stack,
+    /// The live Twitch chat (the overlay draws the lines the hub's `chat` frames carry).
+    Chat,
 }
 
 /// A stored element. `name` is unique within its widget and never changes.

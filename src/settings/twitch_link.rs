@@ -29,6 +29,7 @@ pub struct BridgeParts {
     pub table: watch::Receiver<Arc<ChatTable>>,
     pub stats: Arc<ChatStats>,
     pub accounts: Accounts,
+    pub chat: Arc<crate::bridge::chat_feed::ChatFeed>,
 }
 
 /// What one generation connects with.
@@ -240,6 +241,7 @@ fn spawn(p: &BridgeParts, wanted: Wanted) -> Generation {
         prefix: wanted.prefix.clone(),
         table: p.table.clone(),
         stats: p.stats.clone(),
+        chat: p.chat.clone(),
         eventsub: eventsub.as_ref().map(|e| e.handle.subscribe_status()),
     };
     Generation {

@@ -12,6 +12,7 @@ mod progress;
 pub mod testing;
 pub mod typed;
 
+mod chat_box;
 mod confetti_alert;
 mod countdown_timer;
 mod death_counter;
@@ -38,6 +39,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
+    &Typed::<chat_box::ChatBoxWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -68,6 +68,29 @@ pub struct ChatMessage {
     pub bits: Option<u64>,
     /// Sent with `/me`.
     pub is_action: bool,
+    /// How Twitch shows the line (for an on-stream chat box).
+    #[serde(default)]
+    pub look: ChatLook,
+}
+
+/// Name colour, badges and emotes of a chat line, from its tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatLook {
+    /// `#RRGGBB` the user picked; `None` if they never did.
+    pub color: Option<String>,
+    /// Badge names with versions, as Twitch sends them (`moderator/1`, `subscriber/12`).
+    pub badges: Vec<String>,
+    /// Emotes by their position in `text`, in order.
+    pub emotes: Vec<EmoteSpan>,
+}
+
+/// One emote in a chat line: Twitch's emote id and the characters (Unicode scalar values,
+/// inclusive) it replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmoteSpan {
+    pub id: String,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// `sub` or `resub`.
@@ -141,6 +164,15 @@ pub enum TwitchEvent {
         user: ChatUser,
         bits: u64,
         message: String,
+    },
+    /// A moderator deleted one chat line (IRC `CLEARMSG`).
+    ChatDeleted {
+        message_id: String,
+    },
+    /// A user's lines were purged (timeout or ban: `user_id`), or the whole chat was cleared
+    /// (`None`) (IRC `CLEARCHAT`).
+    ChatCleared {
+        user_id: Option<String>,
     },
     /// A new follower (EventSub `channel.follow`; IRC never says).
     Follow {

@@ -330,6 +330,37 @@ impl FakeTwitchServer {
         self.privmsg_tagged(user, None, text)
     }
 
+    /// A chat line with extra tags (e.g. `("emotes", "25:0-4")`, `("color", "#1E90FF")`, which
+    /// replace the defaults); returns the message id.
+    pub fn privmsg_with_tags(
+        &self,
+        user: &FakeUser<'_>,
+        tags: &[(&str, &str)],
+        text: &str,
+    ) -> String {
+        let id = self.next_msg_id();
+        self.send_to_channels(|chan| {
+            let line = privmsg_line(user, None, &id, chan, text);
+            with_tags(&line, tags)
+        });
+        id
+    }
+
+    /// A moderator deletes one line (`CLEARMSG`).
+    pub fn clearmsg(&self, message_id: &str) {
+        self.send_to_channels(|chan| {
+            format!("@login=someone;room-id={ROOM_ID};target-msg-id={message_id};tmi-sent-ts={} :tmi.twitch.tv CLEARMSG #{chan} :deleted", now_millis())
+        });
+    }
+
+    /// A timeout or ban of `user_id` (`CLEARCHAT` with a target), or the whole chat cleared.
+    pub fn clearchat(&self, user_id: Option<&str>) {
+        self.send_to_channels(|chan| match user_id {
+            Some(u) => format!("@ban-duration=600;room-id={ROOM_ID};target-user-id={u};tmi-sent-ts={} :tmi.twitch.tv CLEARCHAT #{chan} :someone", now_millis()),
+            None => format!("@room-id={ROOM_ID};tmi-sent-ts={} :tmi.twitch.tv CLEARCHAT #{chan}", now_millis()),
+        });
+    }
+
     /// A chat line with a `bits` tag (a cheer); returns the message id.
     pub fn privmsg_with_bits(&self, user: &FakeUser<'_>, bits: u64, text: &str) -> String {
         self.privmsg_tagged(user, Some(bits), text)
@@ -792,6 +823,30 @@ fn user_tags(user: &FakeUser<'_>, uid: &str) -> Vec<(&'static str, String)> {
         tags.push(("vip", "1".to_owned()));
     }
     tags
+}
+
+/// `line` with `tags` set (replacing tags of the same name).
+fn with_tags(line: &str, extra: &[(&str, &str)]) -> String {
+    let Some((head, rest)) = line.split_once(' ') else {
+        return line.to_owned();
+    };
+    let mut tags: Vec<(String, String)> = head
+        .trim_start_matches('@')
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    for (k, v) in extra {
+        tags.retain(|(name, _)| name != k);
+        tags.push(((*k).to_owned(), escape_tag_value(v)));
+    }
+    tags.sort();
+    let head = tags
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    format!("@{head} {rest}")
 }
 
 fn privmsg_line(

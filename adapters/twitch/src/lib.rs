@@ -61,8 +61,8 @@ pub mod fake_api;
 
 pub use client::TwitchHandle;
 pub use events::{
-    ANONYMOUS_GIFTER_ID, ChatMessage, ChatUser, HypePhase, Roles, SubKind, TwitchEvent,
-    TwitchStatus,
+    ANONYMOUS_GIFTER_ID, ChatLook, ChatMessage, ChatUser, EmoteSpan, HypePhase, Roles, SubKind,
+    TwitchEvent, TwitchStatus,
 };
 pub use limiter::MAX_REPLY_CHARS;
 pub use mapping::{ConnectionSignal, chat_events, connection_signal, roles_from_tags};

@@ -8,13 +8,26 @@ use std::collections::HashMap;
 
 use twitch_irc::message::{IRCMessage, IRCPrefix};
 
-use crate::events::{ChatMessage, ChatUser, Roles, SubKind, TwitchEvent};
+use crate::events::{ChatLook, ChatMessage, ChatUser, EmoteSpan, Roles, SubKind, TwitchEvent};
 
 /// Chat events carried by one IRC message (none for anything that is not chat).
 pub fn chat_events(msg: &IRCMessage) -> Vec<TwitchEvent> {
     match msg.command.as_str() {
         "PRIVMSG" => privmsg_events(msg),
         "USERNOTICE" => usernotice_event(msg).into_iter().collect(),
+        "CLEARMSG" => {
+            let id = tag(&msg.tags.0, "target-msg-id");
+            if id.is_empty() {
+                Vec::new()
+            } else {
+                vec![TwitchEvent::ChatDeleted {
+                    message_id: id.to_owned(),
+                }]
+            }
+        }
+        "CLEARCHAT" => vec![TwitchEvent::ChatCleared {
+            user_id: Some(tag(&msg.tags.0, "target-user-id").to_owned()).filter(|u| !u.is_empty()),
+        }],
         _ => Vec::new(),
     }
 }
@@ -82,6 +95,7 @@ fn privmsg_events(msg: &IRCMessage) -> Vec<TwitchEvent> {
         message_id: tag(tags, "id").to_owned(),
         bits,
         is_action,
+        look: look_from_tags(tags),
     });
     match bits {
         Some(bits) => vec![
@@ -174,6 +188,51 @@ fn user_from_tags(tags: &HashMap<String, String>, login: &str) -> ChatUser {
     }
 }
 
+/// Colour, badges and emotes of a PRIVMSG. The `emotes` tag is `id:start-end,start-end/id:…`
+/// with positions in Unicode scalar values; a malformed part is skipped, not the line.
+pub fn look_from_tags(tags: &HashMap<String, String>) -> ChatLook {
+    let color = Some(tag(tags, "color"))
+        .filter(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit())
+        })
+        .map(str::to_owned);
+    let badges = tag(tags, "badges")
+        .split(',')
+        .filter(|b| !b.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut emotes: Vec<EmoteSpan> = tag(tags, "emotes")
+        .split('/')
+        .filter_map(|part| part.split_once(':'))
+        .flat_map(|(id, ranges)| {
+            ranges.split(',').filter_map(move |r| {
+                let (a, b) = r.split_once('-')?;
+                let (start, end) = (a.parse().ok()?, b.parse().ok()?);
+                (start <= end && !id.is_empty()).then(|| EmoteSpan {
+                    id: id.to_owned(),
+                    start,
+                    end,
+                })
+            })
+        })
+        .collect();
+    emotes.sort_by_key(|e| e.start);
+    // Overlapping spans cannot both be drawn; keep the first.
+    let mut last_end = None;
+    emotes.retain(|e| {
+        let keep = last_end.is_none_or(|end| e.start > end);
+        if keep {
+            last_end = Some(e.end);
+        }
+        keep
+    });
+    ChatLook {
+        color,
+        badges,
+        emotes,
+    }
+}
+
 /// Roles from the `badges` tag, with the older flag tags (`mod`, `vip`, `subscriber`) and
 /// `user-id == room-id` (the broadcaster) as fallbacks.
 pub fn roles_from_tags(tags: &HashMap<String, String>) -> Roles {
@@ -240,7 +299,55 @@ mod tests {
                 message_id: "abc-1".into(),
                 bits: None,
                 is_action: false,
+                look: ChatLook {
+                    color: Some("#FF0000".into()),
+                    badges: vec!["moderator/1".into(), "founder/0".into()],
+                    emotes: vec![],
+                },
             })]
+        );
+    }
+
+    #[test]
+    fn emotes_colors_and_moderation() {
+        let tags = |s: &str| parse(&format!("@{s} :tmi.twitch.tv PRIVMSG #c :x")).tags.0;
+        let look = look_from_tags(&tags("emotes=25:0-4,12-16/1902:6-10;color=;badges="));
+        assert_eq!(look.color, None);
+        assert!(look.badges.is_empty());
+        let spans: Vec<_> = look
+            .emotes
+            .iter()
+            .map(|e| (e.id.as_str(), e.start, e.end))
+            .collect();
+        assert_eq!(spans, vec![("25", 0, 4), ("1902", 6, 10), ("25", 12, 16)]);
+        let odd = look_from_tags(&tags("emotes=25:4-2,x-y/:1-2/9:1-3,2-5;color=red"));
+        assert_eq!(
+            odd.emotes.len(),
+            1,
+            "bad and overlapping spans skipped: {odd:?}"
+        );
+        assert_eq!(odd.color, None, "only #RRGGBB");
+
+        let clear = parse("@room-id=1;target-msg-id=abc :tmi.twitch.tv CLEARMSG #c :bad words");
+        assert_eq!(
+            chat_events(&clear),
+            vec![TwitchEvent::ChatDeleted {
+                message_id: "abc".into()
+            }]
+        );
+        let timeout = parse(
+            "@ban-duration=600;room-id=1;target-user-id=42 :tmi.twitch.tv CLEARCHAT #c :troll",
+        );
+        assert_eq!(
+            chat_events(&timeout),
+            vec![TwitchEvent::ChatCleared {
+                user_id: Some("42".into())
+            }]
+        );
+        let all = parse("@room-id=1 :tmi.twitch.tv CLEARCHAT #c");
+        assert_eq!(
+            chat_events(&all),
+            vec![TwitchEvent::ChatCleared { user_id: None }]
         );
     }
 

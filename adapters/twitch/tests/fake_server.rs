@@ -68,6 +68,11 @@ async fn privmsg_with_badges_becomes_chat() {
             message_id: id,
             bits: None,
             is_action: false,
+            look: stagehand_twitch::ChatLook {
+                color: Some("#FF0000".into()),
+                badges: vec!["moderator/1".into(), "founder/0".into()],
+                emotes: vec![],
+            },
         })
     );
     match next_chat_event(&mut s.events).await {

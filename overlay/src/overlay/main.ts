@@ -1,6 +1,7 @@
 // Overlay entry point: stage + renderer + connection, wired to the body's
 // data-connected / data-seq attributes (PROTOCOL.md "Overlay DOM").
 import './overlay.css';
+import { chatLog } from './chat-log';
 import { OverlayConnection, overlayUrl } from './connection';
 import { warn } from './log';
 import { Renderer } from './renderer';
@@ -16,8 +17,12 @@ function start(): void {
     switch (frame.type) {
       case 'snapshot':
         if (frame.dropped > 0) warn(`snapshot had ${frame.dropped} unusable element(s)`);
+        chatLog.reset(frame.chat);
         renderer.applySnapshot(frame.elements);
         setDashboard(frame.active_dashboard_id);
+        break;
+      case 'chat':
+        chatLog.apply(frame.batch);
         break;
       case 'element_update':
         if (frame.element) renderer.applyUpdate(frame.action, frame.element);

@@ -1,6 +1,7 @@
 // Turns a decoded MessagePack value into a typed Frame. Pure: no DOM, no I/O.
 // Bad input never throws; it becomes an InvalidFrame (keeping `seq` when it is
 // readable, so the sequence tracking stays right even for frames we can't use).
+import { parseBatch, parseLines } from './chat-log';
 import { dict, isDict, num, str } from './props';
 import type { Frame, InvalidFrame, MediaDetail, OverlayElement, UpdateAction } from './types';
 
@@ -70,7 +71,7 @@ export function parseFrame(raw: unknown): Frame | InvalidFrame {
         if (n) elements.push(n);
         else dropped++;
       }
-      return { type, seq, active_dashboard_id: safeInt(raw.active_dashboard_id), elements, dropped };
+      return { type, seq, active_dashboard_id: safeInt(raw.active_dashboard_id), elements, dropped, chat: parseLines(raw.chat) };
     }
     case 'element_update': {
       if (seq === null) return invalid('element_update without seq', null);
@@ -81,6 +82,10 @@ export function parseFrame(raw: unknown): Frame | InvalidFrame {
       const element = normalizeElement(raw.element);
       if (!element) return invalid('element_update without a valid element', seq);
       return { type, seq, action: action as UpdateAction, element };
+    }
+    case 'chat': {
+      if (seq === null) return invalid('chat without seq', null);
+      return { type, seq, batch: parseBatch(raw) };
     }
     case 'dashboard_activated':
     case 'dashboard_deactivated': {

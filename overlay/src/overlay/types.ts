@@ -1,6 +1,7 @@
 // Wire types of the overlay protocol (PROTOCOL.md). Everything that arrives
 // over the socket goes through protocol.ts/normalizeElement first, so code
 // past that point can rely on these shapes.
+import type { ChatBatch, ChatLine } from './chat-log';
 
 export interface MediaDetail {
   id: number;
@@ -27,7 +28,8 @@ export interface OverlayElement {
 export type UpdateAction = 'show' | 'hide' | 'update' | 'delete';
 
 export type Frame =
-  | { type: 'snapshot'; seq: number; active_dashboard_id: number | null; elements: OverlayElement[]; dropped: number }
+  | { type: 'snapshot'; seq: number; active_dashboard_id: number | null; elements: OverlayElement[]; dropped: number; chat: ChatLine[] }
+  | { type: 'chat'; seq: number; batch: ChatBatch }
   | { type: 'element_update'; seq: number; action: UpdateAction; element: OverlayElement | null }
   | { type: 'dashboard_activated'; seq: number; dashboard_id: number | null }
   | { type: 'dashboard_deactivated'; seq: number; dashboard_id: number | null }

@@ -1,5 +1,6 @@
 import { EffectView } from './animation';
 import { EmptyView, type View } from './base';
+import { ChatView } from './chat';
 import { CounterView } from './counter';
 import { ImageView } from './image';
 import { AudioView, VideoView } from './media';
@@ -21,6 +22,7 @@ export function createView(elementType: string, reducedMotion: boolean): View {
     case 'animation': return new EffectView('animation', reducedMotion);
     case 'canvas': return new EffectView('canvas', reducedMotion);
     case 'stack': return new StackView();
+    case 'chat': return new ChatView();
     default: return new EmptyView(elementType);
   }
 }

@@ -7,7 +7,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, post, proc_usage, report};
+use common::{Daemon, active_dashboard, post, proc_usage, report, widget};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
@@ -28,45 +28,10 @@ async fn main() {
         ],
     );
     let c = reqwest::Client::new();
-    let dash = post(
-        &c,
-        format!("{}/api/dashboards", d.base),
-        json!({"name": "Bench"}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    post(
-        &c,
-        format!("{}/api/dashboards/{dash}/activate", d.base),
-        json!({}),
-    )
-    .await;
-    let mk = |class: &str, name: &str| json!({"widget_class": class, "name": name, "dashboard_ids": [dash]});
-    let counter = post(
-        &c,
-        format!("{}/api/widgets", d.base),
-        mk("DeathCounterWidget", "Deaths"),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    let confetti = post(
-        &c,
-        format!("{}/api/widgets", d.base),
-        mk("ConfettiAlertWidget", "Boom"),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    let other = post(
-        &c,
-        format!("{}/api/widgets", d.base),
-        mk("DeathCounterWidget", "Admin"),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
+    let dash = active_dashboard(&c, &d.base, "Bench").await;
+    let counter = widget(&c, &d.base, dash, "DeathCounterWidget", "Deaths").await;
+    let confetti = widget(&c, &d.base, dash, "ConfettiAlertWidget", "Boom").await;
+    let other = widget(&c, &d.base, dash, "DeathCounterWidget", "Admin").await;
     post(
         &c,
         format!("{}/api/commands", d.base),

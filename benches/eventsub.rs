@@ -7,7 +7,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, post, report};
+use common::{Daemon, active_dashboard, post, report, widget};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_twitch::fake::FakeTwitchServer;
@@ -34,28 +34,8 @@ async fn main() {
         ],
     );
     let c = reqwest::Client::new();
-    let dash = post(
-        &c,
-        format!("{}/api/dashboards", d.base),
-        json!({"name": "Bench"}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    post(
-        &c,
-        format!("{}/api/dashboards/{dash}/activate", d.base),
-        json!({}),
-    )
-    .await;
-    let counter = post(
-        &c,
-        format!("{}/api/widgets", d.base),
-        json!({"widget_class": "DeathCounterWidget", "name": "Follows", "dashboard_ids": [dash]}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
+    let dash = active_dashboard(&c, &d.base, "Bench").await;
+    let counter = widget(&c, &d.base, dash, "DeathCounterWidget", "Follows").await;
     post(
         &c,
         format!("{}/api/event-bindings", d.base),

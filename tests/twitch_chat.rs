@@ -68,15 +68,7 @@ async fn chat_commands_fire_features_with_permissions_and_cooldowns() {
     let (_, counter) = setup_widget(&d, "DeathCounterWidget", json!({})).await;
     let cid = counter["id"].as_u64().unwrap();
     // setup_widget made a second dashboard and activated it; keep both widgets enabled.
-    let (_, st) = call(&http(), "GET", &d.url("/api/status"), None).await;
-    let active = st["active_dashboard_id"].as_u64().unwrap();
-    call(
-        &http(),
-        "PATCH",
-        &d.url(&format!("/api/dashboards/{active}")),
-        Some(json!({"widget_ids": [wid, cid]})),
-    )
-    .await;
+    support::keep_on_active(&d, &[wid, cid]).await;
 
     let confetti = command(&d, json!({"trigger": "!confetti", "aliases": ["!boom"], "widget_id": wid, "feature": "trigger_blast", "cooldown_user_s": 600})).await;
     assert_eq!(confetti["usage"], "!confetti <Low|Medium|High> [color]");

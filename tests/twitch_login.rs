@@ -132,15 +132,7 @@ async fn login_then_follows_and_redemptions_fire_features_through_reconnects() {
     let cid = counter["id"].as_u64().unwrap();
     let (_, text) = setup_widget(&d, "TextWidget", json!({})).await;
     let tid = text["id"].as_u64().unwrap();
-    let (_, st) = call(&http(), "GET", &d.url("/api/status"), None).await;
-    let active = st["active_dashboard_id"].as_u64().unwrap();
-    call(
-        &http(),
-        "PATCH",
-        &d.url(&format!("/api/dashboards/{active}")),
-        Some(json!({"widget_ids": [cid, tid]})),
-    )
-    .await;
+    support::keep_on_active(&d, &[cid, tid]).await;
     bind(
         &d,
         json!({"event": "follow", "widget_id": cid, "feature": "increment_deaths"}),

@@ -1,7 +1,7 @@
 //! Shared by the benchmarks: the release daemon as a child process, JSON posts, percentiles.
 #![allow(dead_code)]
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -81,6 +81,32 @@ pub async fn post(c: &reqwest::Client, url: String, body: Value) -> Value {
     let r = c.post(url).json(&body).send().await.expect("post");
     assert!(r.status().is_success(), "{}", r.status());
     r.json().await.unwrap_or(Value::Null)
+}
+
+/// A new dashboard named `name`, activated; its id.
+pub async fn active_dashboard(c: &reqwest::Client, base: &str, name: &str) -> u64 {
+    let dash = post(c, format!("{base}/api/dashboards"), json!({"name": name})).await["id"]
+        .as_u64()
+        .expect("dashboard id");
+    post(
+        c,
+        format!("{base}/api/dashboards/{dash}/activate"),
+        json!({}),
+    )
+    .await;
+    dash
+}
+
+/// A new widget of `class` on dashboard `dash`; its id.
+pub async fn widget(c: &reqwest::Client, base: &str, dash: u64, class: &str, name: &str) -> u64 {
+    post(
+        c,
+        format!("{base}/api/widgets"),
+        json!({"widget_class": class, "name": name, "dashboard_ids": [dash]}),
+    )
+    .await["id"]
+        .as_u64()
+        .expect("widget id")
 }
 
 /// The `q` quantile of sorted samples.

@@ -221,6 +221,23 @@ pub async fn setup_widget(d: &Daemon, class: &str, params: Value) -> (u64, Value
     (did, w)
 }
 
+/// Puts exactly these widgets on the active dashboard (each `setup_widget` made its own).
+pub async fn keep_on_active(d: &Daemon, widget_ids: &[u64]) {
+    let c = http();
+    let (_, st) = call(&c, "GET", &d.url("/api/status"), None).await;
+    let active = st["active_dashboard_id"]
+        .as_u64()
+        .expect("an active dashboard");
+    let (s, r) = call(
+        &c,
+        "PATCH",
+        &d.url(&format!("/api/dashboards/{active}")),
+        Some(json!({"widget_ids": widget_ids})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+}
+
 pub async fn execute(d: &Daemon, widget_id: u64, feature: &str, params: Value) -> (u16, Value) {
     call(
         &http(),

@@ -32,6 +32,25 @@ fn follow(login: &str) -> serde_json::Value {
         "broadcaster_user_name": "streamer", "followed_at": "2026-12-06T20:00:00Z"})
 }
 
+/// The client under test against the fake, as broadcaster 1001.
+fn eventsub(
+    api: &FakeTwitchApi,
+    token: watch::Receiver<Option<Secret>>,
+) -> (EventSubHandle, mpsc::Receiver<TwitchEvent>) {
+    let (tx, rx) = mpsc::channel(64);
+    let es = EventSubHandle::spawn(
+        EventSubSettings {
+            ws_url: api.eventsub_url(),
+            api_url: api.api_url(),
+            client_id: FAKE_CLIENT_ID.into(),
+            broadcaster_id: "1001".into(),
+            token,
+        },
+        tx,
+    );
+    (es, rx)
+}
+
 async fn next_login(rx: &mut mpsc::Receiver<TwitchEvent>) -> String {
     match tokio::time::timeout(WAIT, rx.recv()).await {
         Ok(Some(TwitchEvent::Follow { user })) => user.login,
@@ -78,17 +97,7 @@ async fn notifications_survive_reconnects_and_fire_once() {
     let api = FakeTwitchApi::start().await;
     let (_auth, tokens) = login(&api).await;
     let (_token_tx, token) = watch::channel(Some(tokens.access_token.clone()));
-    let (tx, mut rx) = mpsc::channel(64);
-    let es = EventSubHandle::spawn(
-        EventSubSettings {
-            ws_url: api.eventsub_url(),
-            api_url: api.api_url(),
-            client_id: FAKE_CLIENT_ID.into(),
-            broadcaster_id: "1001".into(),
-            token,
-        },
-        tx,
-    );
+    let (es, mut rx) = eventsub(&api, token);
     api.wait_for_subscriptions(10).await;
     let subs = api.subscriptions();
     for kind in [
@@ -155,17 +164,7 @@ async fn a_refused_token_waits_for_a_new_one_and_a_dead_socket_reconnects() {
     let (auth, tokens) = login(&api).await;
     api.expire_access_tokens();
     let (token_tx, token) = watch::channel(Some(tokens.access_token.clone()));
-    let (tx, mut rx) = mpsc::channel(64);
-    let es = EventSubHandle::spawn(
-        EventSubSettings {
-            ws_url: api.eventsub_url(),
-            api_url: api.api_url(),
-            client_id: FAKE_CLIENT_ID.into(),
-            broadcaster_id: "1001".into(),
-            token,
-        },
-        tx,
-    );
+    let (es, mut rx) = eventsub(&api, token);
     let mut status = es.subscribe_status();
     status.wait_for(|s| s.unauthorized).await.unwrap();
     let fresh = auth.refresh(&tokens.refresh_token).await.unwrap();
@@ -195,6 +194,5 @@ async fn a_refused_token_waits_for_a_new_one_and_a_dead_socket_reconnects() {
     // Revoked at Twitch: a revocation per subscription, flagged for the daemon.
     api.revoke_all();
     status.wait_for(|s| s.revoked).await.unwrap();
-    let _ = Secret::new("unused");
     es.shutdown().await;
 }

@@ -19,6 +19,7 @@ pub struct Settings {
     pub obs: Obs,
     pub twitch: Twitch,
     pub chat: Chat,
+    pub alerts: Alerts,
     pub log: Log,
     /// The config file these settings were read from (None: none), for `crate::settings`.
     #[serde(skip)]
@@ -127,6 +128,19 @@ impl Twitch {
 pub struct Chat {
     pub prefix: String,
     pub reply_min_interval_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alerts {
+    pub max_wait_min: u64,
+}
+
+impl Alerts {
+    /// `None`: alerts wait for an overlay however long it takes.
+    pub fn max_wait_ms(&self) -> Option<u64> {
+        (self.max_wait_min > 0).then(|| self.max_wait_min.saturating_mul(60_000))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

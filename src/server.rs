@@ -89,6 +89,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         backups_keep: keep,
         max_group: 256,
         max_pending: settings.storage.max_pending_writes,
+        alert_max_wait_ms: settings.alerts.max_wait_ms(),
     };
     let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
     let (chat_tx, chat_rx) = tokio::sync::watch::channel(Arc::new(ChatTable::default()));

@@ -71,6 +71,7 @@ pub async fn import(
         max_group: 1,
         backups_keep: settings.storage.backups_keep,
         max_pending: settings.storage.max_pending_writes,
+        alert_max_wait_ms: settings.alerts.max_wait_ms(),
     };
     let (engine, thread) = Engine::start(store, world, hub, scene, chat, config)
         .map_err(|e| format!("cannot start the engine: {e}"))?;

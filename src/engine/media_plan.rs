@@ -337,6 +337,16 @@ const DEFAULTS: &[(&str, &str, &str, &str)] = &[
     ("ConfettiAlertWidget", "pop_sound", "audio", "pop"),
     ("CountdownTimerWidget", "times_up_sound", "audio", "chime"),
     ("WheelSpinnerWidget", "win_sound", "audio", "chime"),
+    ("FollowerAlertWidget", "visual", "image", "alert_image"),
+    ("FollowerAlertWidget", "sound", "audio", "chime"),
+    ("SubscriberAlertWidget", "visual", "image", "alert_image"),
+    ("SubscriberAlertWidget", "sound", "audio", "chime"),
+    ("DonationAlertWidget", "visual", "image", "alert_image"),
+    ("DonationAlertWidget", "sound", "audio", "chime"),
+    ("RaidAlertWidget", "visual", "image", "alert_image"),
+    ("RaidAlertWidget", "sound", "audio", "chime"),
+    ("CheerAlertWidget", "visual", "image", "alert_image"),
+    ("CheerAlertWidget", "sound", "audio", "chime"),
 ];
 
 /// Media a freshly created element starts with: the matching default asset, when present.

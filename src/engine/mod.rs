@@ -2,6 +2,7 @@
 //! in-memory world (pure), written in one redb transaction per group, and broadcast only
 //! after the commit. See `runner.rs` for the loop.
 
+pub mod alert_plan;
 mod chat_plan;
 mod events;
 mod import_plan;
@@ -103,6 +104,8 @@ enum Msg {
     Ping(oneshot::Sender<()>),
     /// Copy the data file between two commits (a consistent backup).
     Backup(oneshot::Sender<std::io::Result<std::path::PathBuf>>),
+    /// Look at the alert queues again (an overlay connected: held alerts may play now).
+    Wake,
     Shutdown,
 }
 
@@ -191,6 +194,9 @@ pub struct EngineConfig {
     pub backups_keep: usize,
     /// Requests waiting for the engine beyond which new ones are refused with `Busy`.
     pub max_pending: usize,
+    /// Alerts that waited longer than this for an overlay are dropped instead of played
+    /// (`None`: held however long it takes).
+    pub alert_max_wait_ms: Option<u64>,
 }
 
 impl Engine {
@@ -258,6 +264,11 @@ impl Engine {
         if self.tx.send(Msg::Audit(entry)).is_err() {
             tracing::warn!("engine stopped before an audit entry could be written");
         }
+    }
+
+    /// Makes the engine look at its alert queues again: an overlay connected.
+    pub fn wake(&self) {
+        let _ = self.tx.send(Msg::Wake);
     }
 
     /// Whether the engine thread takes requests (answers within `within`).

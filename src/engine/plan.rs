@@ -492,18 +492,7 @@ fn outcome_writes(
             element_writes.push(Write::Element(e.id, Some(e)));
         }
     }
-    // Elements a feature shows move their media pools to the next variation.
-    for write in element_writes.iter_mut() {
-        if let Write::Element(_, Some(e)) = write
-            && !e.media_pools.is_empty()
-            && outcome
-                .changes
-                .iter()
-                .any(|c| c.name == e.name && c.visible == Some(true))
-        {
-            media_plan::advance_pools(e, now_ms);
-        }
-    }
+    shown_pools_advance(&mut element_writes, &outcome.changes, now_ms);
     writes.extend(element_writes);
     if outcome.state.is_some() || outcome.parameters.is_some() {
         let mut new = w.clone();
@@ -521,6 +510,12 @@ fn outcome_writes(
             writes.push(Write::Timer(k, None));
         }
     }
+    writes.extend(super::alert_plan::ops_writes(
+        world,
+        w.id,
+        outcome.alerts,
+        now_ms,
+    ));
     for f in outcome.follow_ups {
         let (changes, call) = match f.action {
             FollowUpAction::Changes(c) => (c, None),
@@ -538,9 +533,24 @@ fn outcome_writes(
     Ok(writes)
 }
 
+/// Elements `changes` show move their media pools to the next variation (a random or the
+/// next picture each time an alert or effect is shown).
+pub(super) fn shown_pools_advance(writes: &mut [Write], changes: &[ElementChange], now_ms: u64) {
+    for write in writes.iter_mut() {
+        if let Write::Element(_, Some(e)) = write
+            && !e.media_pools.is_empty()
+            && changes
+                .iter()
+                .any(|c| c.name == e.name && c.visible == Some(true))
+        {
+            media_plan::advance_pools(e, now_ms);
+        }
+    }
+}
+
 /// Element changes by name → element writes (several changes to one element are folded);
 /// `created` are elements of this same outcome, not in the world yet.
-fn change_writes(
+pub(super) fn change_writes(
     world: &World,
     widget_id: Id,
     created: &[Element],

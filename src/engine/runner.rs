@@ -5,7 +5,7 @@
 use super::world::World;
 use super::{
     Answer, ChatTable, Done as Committed, EngineConfig, EngineError, Msg, Reply, Request,
-    SceneIntent, Stats, events, plan,
+    SceneIntent, Stats, alert_plan, events, plan,
 };
 use crate::hub::{Hub, HubEvent};
 use crate::metrics::{METRICS, Metrics};
@@ -65,7 +65,8 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
     let mut seeds = StdRng::from_os_rng();
     let mut stopping = false;
     while !stopping {
-        let first = match next_due(&world) {
+        let audience = out.hub.client_count(crate::hub::ClientKind::Overlay) > 0;
+        let first = match next_due(&world, audience) {
             Some(due) => match rx.recv_timeout(Duration::from_millis(due.saturating_sub(now_ms())))
             {
                 Ok(m) => Some(m),
@@ -93,6 +94,7 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
                     let _ = tx.send(());
                 }
                 Msg::Backup(tx) => backups.push(tx),
+                Msg::Wake => {}
                 Msg::Shutdown => stopping = true,
             }
             if !stopping && jobs.len() < cfg.max_group {
@@ -139,8 +141,12 @@ fn publish_scene(tx: &tokio::sync::watch::Sender<SceneIntent>, world: &World, ac
     });
 }
 
-fn next_due(world: &World) -> Option<u64> {
-    world.timers.values().map(|t| t.due_ms).min()
+fn next_due(world: &World, audience: bool) -> Option<u64> {
+    let queues = world
+        .alert_queues
+        .values()
+        .filter_map(|q| alert_plan::due_ms(q, audience));
+    world.timers.values().map(|t| t.due_ms).chain(queues).min()
 }
 
 /// What a group did.
@@ -280,6 +286,8 @@ fn process(
         group.replies.push((job.reply, reply));
     }
 
+    advance_alerts(world, hub, cfg, now, &mut group);
+
     if group.writes.is_empty() {
         reply_all(group.replies);
         return Done::default();
@@ -319,6 +327,49 @@ fn process(
                 .collect();
             reply_all(failed);
             Done::default()
+        }
+    }
+}
+
+/// Every queue one step on (after this group's requests, so an alert queued now starts in
+/// the same commit); each alert started or skipped gets an audit entry.
+fn advance_alerts(world: &mut World, hub: &Hub, cfg: &EngineConfig, now: u64, group: &mut Group) {
+    let audience = hub.client_count(crate::hub::ClientKind::Overlay) > 0;
+    let names: Vec<String> = world.alert_queues.keys().cloned().collect();
+    for name in names {
+        let Some(step) = alert_plan::advance(world, &name, now, audience, cfg.alert_max_wait_ms)
+        else {
+            continue;
+        };
+        group.stage(world, step.writes);
+        for (alert, result) in step.played {
+            if let Err(why) = &result {
+                tracing::warn!(queue = %name, alert = %alert.label, error = %why, "alert skipped");
+            }
+            let entry = AuditEntry {
+                id: world.next_id(Kind::Audit),
+                at_ms: now,
+                actor: Actor::Timer,
+                action: "play_alert".into(),
+                target: format!("{} (queue {name})", alert.label),
+                params: serde_json::json!({"queue": name, "kind": alert.kind, "alert_id": alert.id}),
+                ok: result.is_ok(),
+                error: result.err(),
+                subject: Some(Box::new(crate::model::AuditSubject {
+                    kind: "alert".into(),
+                    widget_id: Some(alert.widget_id),
+                    widget_name: world.widgets.get(&alert.widget_id).map(|w| w.name.clone()),
+                    widget_class: world
+                        .widgets
+                        .get(&alert.widget_id)
+                        .map(|w| w.widget_class.clone()),
+                    ..Default::default()
+                })),
+                seed: None,
+            };
+            METRICS.execution("timer", entry.ok);
+            group.stage(world, audit_writes(world, cfg, entry.clone()));
+            group.events.push(HubEvent::CommandExecuted(entry));
         }
     }
 }
@@ -473,6 +524,7 @@ mod tests {
             max_group: 64,
             backups_keep: 2,
             max_pending: 1024,
+            alert_max_wait_ms: None,
         };
         (dir, store, world, hub, cfg)
     }

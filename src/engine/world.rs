@@ -22,6 +22,7 @@ pub struct World {
     pub bindings: BTreeMap<Id, EventBinding>,
     pub active: Option<Id>,
     counters: BTreeMap<Kind, u64>,
+    pub alert_queues: BTreeMap<String, crate::model::AlertQueue>,
 }
 
 impl World {
@@ -43,6 +44,7 @@ impl World {
             // A dangling active id (dashboard deleted by an older build) counts as none.
             active: l.active,
             counters: l.counters,
+            alert_queues: l.alert_queues,
         }
     }
 
@@ -131,6 +133,10 @@ impl World {
             // Saved settings live only on disk (the settings service reads them after the
             // commit); nothing to undo in memory.
             Write::Setting(key, v) => Write::Setting(key.clone(), v.clone()),
+            Write::AlertQueue(name, new) => Write::AlertQueue(
+                name.clone(),
+                put(&mut self.alert_queues, name.clone(), new.clone()),
+            ),
         }
     }
 }

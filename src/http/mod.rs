@@ -1,5 +1,6 @@
 //! The axum server: REST under /api, WebSocket at /ws, embedded pages everywhere else.
 
+mod alerts;
 mod api;
 mod assets;
 mod bundle;
@@ -110,6 +111,8 @@ pub fn router(app: AppState) -> Router {
             get(settings::get_settings).patch(settings::patch_settings),
         )
         .route("/settings/obs/test", post(settings::test_obs))
+        .route("/alerts", get(alerts::get_alerts))
+        .route("/alerts/test", post(alerts::test_alert))
         .route("/twitch/accounts", get(twitch_accounts::get_accounts))
         .route(
             "/twitch/accounts/{role}/login",

@@ -12,7 +12,9 @@
 
 pub mod examples;
 
-use super::{api, bundle, chat_api, chat_test, health, media, settings, twitch_accounts, ws};
+use super::{
+    alerts, api, bundle, chat_api, chat_test, health, media, settings, twitch_accounts, ws,
+};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
@@ -64,6 +66,8 @@ use utoipa::OpenApi;
         settings::get_settings,
         settings::patch_settings,
         settings::test_obs,
+        alerts::get_alerts,
+        alerts::test_alert,
         twitch_accounts::get_accounts,
         twitch_accounts::login,
         twitch_accounts::logout,
@@ -89,6 +93,7 @@ use utoipa::OpenApi;
         (name = "chat", description = "Chat commands, event bindings (subs, raids, cheers) and the chat-line tester."),
         (name = "media", description = "The media library and the files the overlay loads."),
         (name = "obs", description = "The OBS connection."),
+        (name = "alerts", description = "Alert queues (follows, subs, donations, raids, cheers) and test alerts."),
         (name = "settings", description = "Settings edited live from the admin."),
         (name = "backups", description = "Backups of the data file."),
         (name = "bundles", description = "Setup bundles (export/import) and dashboard templates."),

@@ -72,6 +72,10 @@ pub async fn upgrade(
         kind,
         send_timeout: Duration::from_secs_f64(app.settings.overlay.send_timeout_s),
         shutdown: app.shutdown.clone(),
+        joined: (kind == ClientKind::Overlay).then(|| {
+            let engine = app.engine.clone();
+            Box::new(move || engine.wake()) as Box<dyn FnOnce() + Send + Sync>
+        }),
     };
     let instance = q.instance.unwrap_or_default();
     tracing::debug!(?kind, instance, "client connected");

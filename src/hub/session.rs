@@ -58,11 +58,16 @@ pub struct Session {
     /// A send that takes longer than this (client not reading) drops the connection.
     pub send_timeout: Duration,
     pub shutdown: watch::Receiver<bool>,
+    /// Called once the client is subscribed (an overlay connecting lets held alerts play).
+    pub joined: Option<Box<dyn FnOnce() + Send + Sync>>,
 }
 
 impl Session {
     pub async fn run(mut self, mut socket: WebSocket) {
         let (mut sub, snap) = self.hub.subscribe(self.kind);
+        if let Some(joined) = self.joined.take() {
+            joined();
+        }
         let mut seq = 0u64;
         let mut ping = interval(PING_EVERY);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);

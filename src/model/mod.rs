@@ -2,12 +2,14 @@
 //!
 //! Stored as MessagePack with named fields, so new fields only need `#[serde(default)]`.
 
+pub mod alert;
 mod audit;
 mod chat;
 mod element;
 pub mod element_props;
 pub mod patch;
 
+pub use alert::{AlertQueue, Playing, QueuedAlert};
 pub use audit::{Actor, AuditEntry, AuditSubject};
 pub use chat::{BindingPatch, ChatCommand, CommandPatch, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};

@@ -18,7 +18,7 @@ use std::path::Path;
 use tables::*;
 
 /// The schema this build writes. Older files are migrated on open; newer ones are refused.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -74,6 +74,8 @@ pub enum Write {
     /// A setting saved from the admin UI (`None` forgets it). Its `Debug` never shows the
     /// value: secrets travel in it.
     Setting(String, Option<crate::settings::Value>),
+    /// An alert queue by name (`None`: forget it).
+    AlertQueue(String, Option<crate::model::AlertQueue>),
 }
 
 /// Everything the engine keeps in memory, read once at start-up.
@@ -88,6 +90,7 @@ pub struct Loaded {
     pub bindings: BTreeMap<Id, EventBinding>,
     pub active: Option<Id>,
     pub counters: BTreeMap<Kind, u64>,
+    pub alert_queues: BTreeMap<String, crate::model::AlertQueue>,
 }
 
 pub struct Store {
@@ -169,6 +172,7 @@ impl Store {
             let mut bindings = txn.open_table(EVENT_BINDINGS)?;
             let mut cooldowns = txn.open_table(COOLDOWNS)?;
             let mut settings = txn.open_table(SETTINGS)?;
+            let mut queues = txn.open_table(ALERT_QUEUES)?;
             for w in writes {
                 match w {
                     Write::Dashboard(id, Some(d)) => {
@@ -263,6 +267,12 @@ impl Store {
                     Write::Setting(key, None) => {
                         settings.remove(key.as_str())?;
                     }
+                    Write::AlertQueue(name, Some(q)) => {
+                        queues.insert(name.as_str(), enc("alert_queues", q)?.as_slice())?;
+                    }
+                    Write::AlertQueue(name, None) => {
+                        queues.remove(name.as_str())?;
+                    }
                 }
             }
         }
@@ -274,7 +284,12 @@ impl Store {
 /// Schema migrations: `MIGRATIONS[v]` upgrades version `v` to `v + 1`, all inside the
 /// caller's single write transaction.
 type Migration = fn(&redb::WriteTransaction) -> Result<(), StoreError>;
-const MIGRATIONS: &[Migration] = &[create_tables_v1, event_bindings_v2, settings_v3];
+const MIGRATIONS: &[Migration] = &[
+    create_tables_v1,
+    event_bindings_v2,
+    settings_v3,
+    alert_queues_v4,
+];
 
 /// v0 → v1: an empty file gets every table and its id counters.
 fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
@@ -314,6 +329,12 @@ fn event_bindings_v2(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
 /// v2 → v3: settings saved from the admin UI.
 fn settings_v3(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(SETTINGS)?;
+    Ok(())
+}
+
+/// v3 → v4: alert queues.
+fn alert_queues_v4(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(ALERT_QUEUES)?;
     Ok(())
 }
 

@@ -115,6 +115,19 @@ impl StoreReader {
         self.get(EVENT_BINDINGS, "event_bindings", id)
     }
 
+    /// Every alert queue by name.
+    pub fn alert_queues(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, crate::model::AlertQueue>, StoreError> {
+        let table = self.txn.open_table(ALERT_QUEUES)?;
+        let mut out = std::collections::BTreeMap::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            out.insert(k.value().to_string(), dec("alert_queues", v.value())?);
+        }
+        Ok(out)
+    }
+
     pub fn bindings(&self) -> Result<Vec<EventBinding>, StoreError> {
         self.all(EVENT_BINDINGS, "event_bindings")
     }
@@ -197,6 +210,12 @@ impl StoreReader {
             let (_, v) = row?;
             let t: Timer = dec("timers", v.value())?;
             l.timers.insert((t.widget_id, t.key.clone()), t);
+        }
+        let queues = self.txn.open_table(ALERT_QUEUES)?;
+        for row in queues.iter()? {
+            let (k, v) = row?;
+            l.alert_queues
+                .insert(k.value().to_string(), dec("alert_queues", v.value())?);
         }
         let meta = self.txn.open_table(META)?;
         for kind in Kind::ALL {

@@ -24,3 +24,6 @@ pub const TIMERS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("ti
 /// Settings saved from the admin UI: key (`obs.port`) → MessagePack of its JSON value.
 /// Added in schema v3. Below the config file and the environment in precedence.
 pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+/// Alert queues: queue name → MessagePack of its `AlertQueue` (paused, playing, waiting).
+/// Added in schema v4.
+pub const ALERT_QUEUES: TableDefinition<&str, &[u8]> = TableDefinition::new("alert_queues");

@@ -4,6 +4,7 @@
 //! their parameters, state and elements and return changes; they know nothing of HTTP, redb
 //! or sockets.
 
+mod alert;
 pub mod color;
 mod declare;
 pub mod params;
@@ -13,13 +14,18 @@ pub mod testing;
 pub mod typed;
 
 mod chat_box;
+mod cheer_alert;
 mod confetti_alert;
 mod countdown_timer;
 mod death_counter;
+mod donation_alert;
 mod donation_goal;
+mod follower_alert;
 mod goal_tracker;
 mod obs_scene;
 mod poll;
+mod raid_alert;
+mod subscriber_alert;
 mod text;
 mod wheel_spinner;
 
@@ -40,6 +46,11 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
     &Typed::<chat_box::ChatBoxWidget>::NEW,
+    &Typed::<follower_alert::FollowerAlertWidget>::NEW,
+    &Typed::<subscriber_alert::SubscriberAlertWidget>::NEW,
+    &Typed::<donation_alert::DonationAlertWidget>::NEW,
+    &Typed::<raid_alert::RaidAlertWidget>::NEW,
+    &Typed::<cheer_alert::CheerAlertWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).
@@ -153,6 +164,44 @@ pub struct Outcome {
     pub create: Vec<ElementTemplate>,
     /// Names of the widget's elements to delete.
     pub delete: Vec<String>,
+    /// Alerts to queue and queue controls (the engine owns the queues).
+    pub alerts: Vec<AlertOp>,
+}
+
+/// What a feature asks of an alert queue (see `model::alert`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlertOp {
+    Enqueue {
+        queue: String,
+        alert: NewAlert,
+    },
+    Control {
+        queue: String,
+        control: QueueControl,
+    },
+}
+
+/// An alert as a widget describes it; the engine gives it its id and queue time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewAlert {
+    pub kind: String,
+    pub label: String,
+    pub priority: i64,
+    pub duration_ms: u64,
+    pub show: Vec<ElementChange>,
+    pub hide: Vec<ElementChange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueControl {
+    Pause,
+    Resume,
+    /// Ends the alert on screen now; the next one starts.
+    Skip,
+    /// Forgets every waiting alert (the one on screen finishes).
+    Clear,
+    /// Plays the last finished alert again, next.
+    ReplayLast,
 }
 
 /// A feature could not run: the engine maps these to 4xx (and `Failed` to 500).

@@ -120,6 +120,8 @@ pub struct Out<W: Widget> {
     pub create: Vec<ElementTemplate>,
     /// Names of this widget's elements to delete.
     pub delete: Vec<String>,
+    /// Alerts to queue, queue controls.
+    pub alerts: Vec<super::AlertOp>,
 }
 
 impl<W: Widget> Out<W> {
@@ -133,6 +135,7 @@ impl<W: Widget> Out<W> {
             effects: Vec::new(),
             create: Vec::new(),
             delete: Vec::new(),
+            alerts: Vec::new(),
         }
     }
     pub fn changes(changes: Vec<ElementChange>) -> Self {
@@ -175,6 +178,11 @@ impl<W: Widget> Out<W> {
     }
     pub fn cancel(mut self, key: impl Into<String>) -> Self {
         self.cancel.push(key.into());
+        self
+    }
+    /// Queues an alert or controls a queue.
+    pub fn alert(mut self, op: super::AlertOp) -> Self {
+        self.alerts.push(op);
         self
     }
 }
@@ -274,6 +282,7 @@ impl<W: Widget> Typed<W> {
             effects: out.effects,
             create: out.create,
             delete: out.delete,
+            alerts: out.alerts,
         })
     }
 

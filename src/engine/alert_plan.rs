@@ -1,0 +1,312 @@
+//! Alert queues in the plan. A feature's queue operations (`AlertOp`) become queue writes in
+//! its own plan; after every group the runner advances each queue: an alert whose time is up
+//! is cleared, and after a short gap the next one starts — when the queue is not paused and
+//! an overlay is connected to see it. An alert that cannot play (its widget or elements are
+//! gone) is recorded and skipped: a queue never stalls on one bad alert.
+
+use super::plan::{change_writes, shown_pools_advance};
+use super::world::World;
+use crate::model::alert::MAX_DURATION_MS;
+use crate::model::{AlertQueue, Id, Playing, QueuedAlert};
+use crate::store::Write;
+use crate::widgets::{AlertOp, QueueControl};
+use std::collections::BTreeMap;
+
+/// Pause between two alerts, so the exit of one (0.4 s fade) and the entrance of the next
+/// both show.
+pub const GAP_MS: u64 = 400;
+/// Longest label kept (the admin's queue view).
+const MAX_LABEL: usize = 200;
+
+/// The writes of a feature's queue operations (queues changed, elements of a skipped alert).
+pub fn ops_writes(world: &World, widget_id: Id, ops: Vec<AlertOp>, now_ms: u64) -> Vec<Write> {
+    let mut queues: BTreeMap<String, AlertQueue> = BTreeMap::new();
+    let mut writes = Vec::new();
+    for op in ops {
+        let name = match &op {
+            AlertOp::Enqueue { queue, .. } | AlertOp::Control { queue, .. } => queue_name(queue),
+        };
+        let q = queues
+            .entry(name.clone())
+            .or_insert_with(|| world.alert_queues.get(&name).cloned().unwrap_or_default());
+        match op {
+            AlertOp::Enqueue { alert, .. } => {
+                q.push(QueuedAlert {
+                    id: 0,
+                    widget_id,
+                    kind: alert.kind,
+                    label: alert.label.chars().take(MAX_LABEL).collect(),
+                    priority: alert.priority,
+                    duration_ms: alert.duration_ms.clamp(100, MAX_DURATION_MS),
+                    show: alert.show,
+                    hide: alert.hide,
+                    queued_ms: now_ms,
+                });
+            }
+            AlertOp::Control { control, .. } => match control {
+                QueueControl::Pause => q.paused = true,
+                QueueControl::Resume => q.paused = false,
+                QueueControl::Clear => q.waiting.clear(),
+                QueueControl::Skip => {
+                    if let Some(p) = q.playing.take() {
+                        writes.extend(change_writes(world, p.alert.widget_id, &[], &p.alert.hide));
+                        q.gap_until_ms = now_ms + GAP_MS;
+                        q.last = Some(p.alert);
+                    }
+                }
+                QueueControl::ReplayLast => {
+                    if let Some(last) = q.last.clone() {
+                        q.push_front(QueuedAlert {
+                            queued_ms: now_ms,
+                            ..last
+                        });
+                    }
+                }
+            },
+        }
+    }
+    writes.extend(
+        queues
+            .into_iter()
+            .map(|(name, q)| Write::AlertQueue(name, Some(q))),
+    );
+    writes
+}
+
+/// `" Main "` → `"main"`; empty → `"main"` (the queue alerts share unless told otherwise).
+pub fn queue_name(raw: &str) -> String {
+    let n = raw.trim().to_lowercase();
+    if n.is_empty() { "main".into() } else { n }
+}
+
+/// One queue's step: its writes and the alerts it started or skipped (for the audit log).
+#[derive(Debug, Default)]
+pub struct Step {
+    pub writes: Vec<Write>,
+    /// Alerts that started (`Ok`) or could not play and were skipped (`Err(why)`).
+    pub played: Vec<(QueuedAlert, Result<(), String>)>,
+}
+
+/// Moves queue `name` on at `now_ms`; `None` when nothing changes.
+pub fn advance(
+    world: &World,
+    name: &str,
+    now_ms: u64,
+    audience: bool,
+    max_wait_ms: Option<u64>,
+) -> Option<Step> {
+    let before = world.alert_queues.get(name)?;
+    let mut q = before.clone();
+    let mut step = Step::default();
+    if let Some(p) = q.playing.take_if(|p| p.ends_ms <= now_ms) {
+        step.writes
+            .extend(change_writes(world, p.alert.widget_id, &[], &p.alert.hide));
+        q.gap_until_ms = now_ms + GAP_MS;
+        q.last = Some(p.alert);
+    }
+    if q.playing.is_none() && !q.paused && audience && now_ms >= q.gap_until_ms {
+        if let Some(max) = max_wait_ms {
+            let (stale, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut q.waiting)
+                .into_iter()
+                .partition(|a| a.queued_ms + max < now_ms);
+            q.waiting = fresh;
+            step.played.extend(stale.into_iter().map(|a| {
+                (
+                    a,
+                    Err("dropped: it waited longer than alerts.max_wait_min".into()),
+                )
+            }));
+        }
+        while !q.waiting.is_empty() {
+            let a = q.waiting.remove(0);
+            match playable(world, &a) {
+                Ok(()) => {
+                    let mut shown = change_writes(world, a.widget_id, &[], &a.show);
+                    shown_pools_advance(&mut shown, &a.show, now_ms);
+                    step.writes.extend(shown);
+                    q.playing = Some(Playing {
+                        started_ms: now_ms,
+                        ends_ms: now_ms + a.duration_ms,
+                        alert: a.clone(),
+                    });
+                    step.played.push((a, Ok(())));
+                    break;
+                }
+                Err(why) => step.played.push((a, Err(why))),
+            }
+        }
+    }
+    if q == *before {
+        return None;
+    }
+    step.writes
+        .push(Write::AlertQueue(name.to_string(), Some(q)));
+    Some(step)
+}
+
+/// When queue `q` wants the engine back: its alert ends, or its gap is over with alerts waiting.
+pub fn due_ms(q: &AlertQueue, audience: bool) -> Option<u64> {
+    match &q.playing {
+        Some(p) => Some(p.ends_ms),
+        None if !q.paused && audience && !q.waiting.is_empty() => Some(q.gap_until_ms),
+        None => None,
+    }
+}
+
+/// Whether everything the alert shows still exists.
+fn playable(world: &World, a: &QueuedAlert) -> Result<(), String> {
+    if !world.widgets.contains_key(&a.widget_id) {
+        return Err(format!("its widget ({}) was deleted", a.widget_id));
+    }
+    for c in &a.show {
+        if world.element_by_name(a.widget_id, &c.name).is_none() {
+            return Err(format!("its element '{}' was deleted", c.name));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::widgets::NewAlert;
+
+    fn enqueue(label: &str, priority: i64) -> AlertOp {
+        AlertOp::Enqueue {
+            queue: "Main".into(),
+            alert: NewAlert {
+                kind: "sub".into(),
+                label: label.into(),
+                priority,
+                duration_ms: 5_000,
+                show: vec![],
+                hide: vec![],
+            },
+        }
+    }
+
+    fn control(c: QueueControl) -> AlertOp {
+        AlertOp::Control {
+            queue: "main".into(),
+            control: c,
+        }
+    }
+
+    fn ops(world: &mut World, v: Vec<AlertOp>, now: u64) {
+        let writes = ops_writes(world, 1, v, now);
+        for w in &writes {
+            world.apply(w);
+        }
+    }
+
+    /// Advances and stages; what started or was skipped, as (label, ok).
+    fn adv(
+        world: &mut World,
+        now: u64,
+        audience: bool,
+        max: Option<u64>,
+    ) -> Option<Vec<(String, bool)>> {
+        let step = advance(world, "main", now, audience, max)?;
+        for w in &step.writes {
+            world.apply(w);
+        }
+        Some(
+            step.played
+                .into_iter()
+                .map(|(a, r)| (a.label, r.is_ok()))
+                .collect(),
+        )
+    }
+
+    fn q(world: &World) -> &AlertQueue {
+        &world.alert_queues["main"]
+    }
+
+    /// A world with widget 1 (no elements: alerts without changes are playable).
+    fn world() -> World {
+        let mut w = World::default();
+        w.widgets.insert(
+            1,
+            crate::model::Widget {
+                id: 1,
+                widget_class: "TextWidget".into(),
+                name: "x".into(),
+                widget_parameters: Default::default(),
+                state: Default::default(),
+            },
+        );
+        w
+    }
+
+    #[test]
+    fn one_at_a_time_with_a_gap_held_while_nobody_watches() {
+        let mut w = world();
+        ops(&mut w, vec![enqueue("a", 0), enqueue("b", 0)], 0);
+        assert_eq!(q(&w).waiting.len(), 2);
+        assert!(adv(&mut w, 10, false, None).is_none(), "no overlay: holds");
+        assert_eq!(
+            adv(&mut w, 10, true, None).unwrap(),
+            [("a".to_string(), true)]
+        );
+        assert!(adv(&mut w, 4_999, true, None).is_none(), "still playing");
+        assert_eq!(due_ms(q(&w), true), Some(5_010));
+        assert!(
+            adv(&mut w, 5_010, true, None).unwrap().is_empty(),
+            "the gap first"
+        );
+        assert_eq!(due_ms(q(&w), true), Some(5_010 + GAP_MS));
+        assert_eq!(due_ms(q(&w), false), None, "nobody watches: nothing due");
+        adv(&mut w, 5_010 + GAP_MS, true, None).unwrap();
+        assert_eq!(q(&w).playing.as_ref().unwrap().alert.label, "b");
+        assert_eq!(q(&w).last.as_ref().unwrap().label, "a");
+    }
+
+    #[test]
+    fn controls_pause_skip_clear_replay() {
+        let mut w = world();
+        let pause = control(QueueControl::Pause);
+        ops(
+            &mut w,
+            vec![pause, enqueue("a", 0), enqueue("b", 0), enqueue("vip", 9)],
+            0,
+        );
+        assert!(adv(&mut w, 1, true, None).is_none(), "paused");
+        ops(&mut w, vec![control(QueueControl::Resume)], 1);
+        adv(&mut w, 1, true, None).unwrap();
+        assert_eq!(
+            q(&w).playing.as_ref().unwrap().alert.label,
+            "vip",
+            "priority first"
+        );
+        ops(&mut w, vec![control(QueueControl::Skip)], 2);
+        assert!(q(&w).playing.is_none());
+        ops(&mut w, vec![control(QueueControl::ReplayLast)], 3);
+        assert_eq!(q(&w).waiting[0].label, "vip");
+        ops(&mut w, vec![control(QueueControl::Clear)], 4);
+        assert!(q(&w).waiting.is_empty());
+    }
+
+    #[test]
+    fn a_broken_alert_is_skipped_and_stale_ones_dropped() {
+        let mut w = world();
+        let mut broken = enqueue("broken", 0);
+        if let AlertOp::Enqueue { alert, .. } = &mut broken {
+            alert.show = vec![crate::widgets::set_visible("gone", true)];
+        }
+        ops(&mut w, vec![broken, enqueue("fine", 0)], 0);
+        let played = adv(&mut w, 1, true, None).unwrap();
+        assert_eq!(
+            played,
+            [("broken".to_string(), false), ("fine".to_string(), true)]
+        );
+
+        let mut w = world();
+        ops(&mut w, vec![enqueue("old", 0)], 0);
+        ops(&mut w, vec![enqueue("new", 0)], 50_000);
+        let played = adv(&mut w, 60_001, true, Some(60_000)).unwrap();
+        assert_eq!(
+            played,
+            [("old".to_string(), false), ("new".to_string(), true)]
+        );
+    }
+}

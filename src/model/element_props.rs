@@ -77,6 +77,7 @@ pub fn validate(patch: &Map) -> Result<(), PropError> {
                 }
             }
             "css" => css(value)?,
+            "ticker" => ticker(value)?,
             "media_roles" => {
                 return Err(err(
                     key,
@@ -208,6 +209,31 @@ fn looped(v: &Value) -> Result<(), PropError> {
                     "loop takes type, duration, intensity and easing",
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// A text element's marquee (docs/protocol.md `ticker`): speed and gap in px, a direction,
+/// and whether it moves.
+fn ticker(v: &Value) -> Result<(), PropError> {
+    for (k, v) in object("ticker", v)? {
+        let f = format!("ticker.{k}");
+        let ok = match k.as_str() {
+            "speed" => number(&f, v).is_ok_and(|n| (1.0..=2000.0).contains(&n)),
+            "gap" => number(&f, v).is_ok_and(|n| (0.0..=2000.0).contains(&n)),
+            "direction" => matches!(v.as_str(), Some("left" | "right")),
+            "running" => v.is_boolean(),
+            _ => return Err(err(f, "ticker takes speed, direction, running and gap")),
+        };
+        if !ok {
+            let allowed = match k.as_str() {
+                "speed" => "a number from 1 to 2000 (px/s)",
+                "gap" => "a number from 0 to 2000 (px)",
+                "direction" => "left or right",
+                _ => "true or false",
+            };
+            return Err(err(&f, format!("{f} must be {allowed}")));
         }
     }
     Ok(())
@@ -418,6 +444,29 @@ mod tests {
             field(json!({"media_roles": ["x"]})),
             "properties.media_roles"
         );
+    }
+
+    #[test]
+    fn ticker_edits_are_checked() {
+        check(json!({"ticker": {"speed": 200, "direction": "right", "running": false, "gap": 40}}))
+            .expect("a valid ticker");
+        assert_eq!(
+            field(json!({"ticker": {"speed": 0}})),
+            "properties.ticker.speed"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"direction": "up"}})),
+            "properties.ticker.direction"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"running": "yes"}})),
+            "properties.ticker.running"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"loop": 1}})),
+            "properties.ticker.loop"
+        );
+        assert_eq!(field(json!({"ticker": 3})), "properties.ticker");
     }
 
     fn behavior_field(v: Value) -> String {

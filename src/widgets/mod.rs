@@ -6,6 +6,7 @@
 
 pub mod color;
 mod declare;
+mod look;
 pub mod params;
 mod progress;
 #[cfg(any(test, feature = "test-widgets"))]
@@ -20,6 +21,7 @@ mod goal_tracker;
 mod obs_scene;
 mod poll;
 mod text;
+mod text_ticker;
 mod wheel_spinner;
 
 use crate::model::{Element, ElementChange, ElementType, FeatureCall, Map};
@@ -38,6 +40,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
+    &Typed::<text_ticker::TextTickerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -13,6 +13,7 @@ const WIDGET_ICONS: Record<string, string> = {
   DeathCounterWidget: 'hash',
   DonationGoalWidget: 'activity',
   PollWidget: 'users',
+  TextTickerWidget: 'ticker',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -1,0 +1,90 @@
+// The widget library (issue 11) in real Chromium against the real daemon: one dashboard with
+// one instance of each library widget, every feature executed once through the REST API, the
+// overlay DOM checked (docs/protocol.md "Overlay DOM contract"), a screenshot per widget and
+// one of the whole overlay in tests/artifacts/.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { useDaemonAndBrowser } from './daemon.mjs';
+import { artifactsDir, el } from './helpers.mjs';
+
+const WIDGETS = {
+  ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
+};
+
+const ids = {};
+let page;
+
+const t = useDaemonAndBrowser(async (t) => {
+  const dash = (await t.call('POST', '/api/dashboards', { name: 'Widget library', obs_scene: null }, 201)).id;
+  for (const [key, w] of Object.entries(WIDGETS)) {
+    ids[key] = (await t.call('POST', '/api/widgets', { ...w, dashboard_ids: [dash] }, 201)).id;
+  }
+  await t.call('POST', `/api/dashboards/${dash}/activate`);
+  page = await t.openOverlay();
+});
+
+const run = (key, feature, parameters = {}) =>
+  t.call('POST', `/api/widgets/${ids[key]}/execute`, { feature, parameters });
+const of = (key, name) => `.element[data-widget-id="${ids[key]}"][data-name="${name}"]`;
+
+/** A screenshot of one widget: the box around its shown elements, with a margin. */
+async function shoot(key, file) {
+  const box = await page.evaluate((id) => {
+    const rects = [...document.querySelectorAll(`.element[data-widget-id="${id}"][data-visible="true"]`)]
+      .map((n) => n.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
+    if (!rects.length) return null;
+    const x = Math.min(...rects.map((r) => r.left)), y = Math.min(...rects.map((r) => r.top));
+    const r = Math.max(...rects.map((r) => r.right)), b = Math.max(...rects.map((r) => r.bottom));
+    return { x, y, width: r - x, height: b - y };
+  }, ids[key]);
+  assert.ok(box, `${key} shows something`);
+  const m = 24;
+  const x = Math.max(0, box.x - m), y = Math.max(0, box.y - m);
+  const clip = { x, y, width: Math.min(1920 - x, box.width + 2 * m), height: Math.min(1080 - y, box.height + 2 * m) };
+  await page.screenshot({ path: join(artifactsDir(), file), clip });
+}
+
+test('text ticker: set_text, stop_scroll, start_scroll — a seamless loop on transform only', { timeout: 60_000 }, async () => {
+  await run('ticker', 'set_text', { message: 'Giveaway at 500 followers  •  !discord for the community  •  Be kind in chat' });
+  const content = `${of('ticker', 'ticker_text')} .content-text.ticker`;
+  await page.locator(`${content}[data-ticker="running"]`).waitFor();
+  const copies = page.locator(`${content} .ticker-copy`);
+  assert.equal(await copies.count(), 2);
+  assert.match(await copies.first().textContent(), /Giveaway at 500 followers/);
+  // The track moves (transform changes between two frames) and only transform is animated.
+  const motion = await page.evaluate((sel) => {
+    const track = document.querySelector(`${sel} .ticker-track`);
+    const anims = track.getAnimations();
+    const props = anims.flatMap((a) => a.effect.getKeyframes().flatMap((k) => Object.keys(k))).filter((k) => !['offset', 'easing', 'composite', 'computedOffset'].includes(k));
+    const a = new DOMMatrix(getComputedStyle(track).transform).m41;
+    return new Promise((r) => setTimeout(() => r({ a, b: new DOMMatrix(getComputedStyle(track).transform).m41, props: [...new Set(props)], n: anims.length }), 300));
+  }, content);
+  assert.equal(motion.n, 1);
+  assert.deepEqual(motion.props, ['transform']);
+  assert.ok(motion.b < motion.a, `moves left: ${motion.a} → ${motion.b}`);
+  await shoot('ticker', 'widget-text-ticker.png');
+
+  await run('ticker', 'stop_scroll');
+  await page.locator(`${content}[data-ticker="stopped"]`).waitFor();
+  assert.equal(await page.evaluate((sel) => document.querySelector(`${sel} .ticker-track`).getAnimations().length, content), 0);
+  await run('ticker', 'start_scroll');
+  await page.locator(`${content}[data-ticker="running"]`).waitFor();
+});
+
+test('text ticker: with prefers-reduced-motion the text stands still and stays readable', { timeout: 30_000 }, async () => {
+  const still = await t.browser.newPage();
+  await still.emulateMedia({ reducedMotion: 'reduce' });
+  await still.goto(`${t.daemon.base}/overlay/`);
+  await still.waitForSelector('body[data-connected="true"]');
+  const content = `${of('ticker', 'ticker_text')} .content-text.ticker[data-ticker="static"]`;
+  await still.locator(content).waitFor();
+  assert.equal(await still.evaluate((sel) => document.querySelector(`${sel} .ticker-track`).getAnimations().length, content), 0);
+  assert.equal(await still.locator(`${content} .ticker-copy:visible`).count(), 1);
+  await still.close();
+});
+
+test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(artifactsDir(), 'widget-library-overlay.png') });
+});

@@ -10,6 +10,7 @@ import { artifactsDir, el } from './helpers.mjs';
 
 const WIDGETS = {
   ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
+  splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
 const ids = {};
@@ -82,6 +83,30 @@ test('text ticker: with prefers-reduced-motion the text stands still and stays r
   assert.equal(await still.evaluate((sel) => document.querySelector(`${sel} .ticker-track`).getAnimations().length, content), 0);
   assert.equal(await still.locator(`${content} .ticker-copy:visible`).count(), 1);
   await still.close();
+});
+
+test('split timer: a best run, then a run with a gold split, undo and skip', { timeout: 60_000 }, async () => {
+  const text = (name) => page.locator(`${of('splits', name)} .content-text`).textContent();
+  // A first completed run becomes the best when it is closed (reset).
+  await run('splits', 'start_splits');
+  for (let i = 0; i < 5; i++) await run('splits', 'next_split');
+  await run('splits', 'reset_splits');
+  await run('splits', 'start_splits');
+  const clock = `${of('splits', 'clock')} .content-timer`;
+  await page.locator(`${clock}[data-mode="countup"][data-running="true"]`).waitFor();
+  await page.waitForTimeout(250);
+  await run('splits', 'next_split');
+  await run('splits', 'skip_split');
+  await run('splits', 'next_split');
+  await run('splits', 'undo_split');
+  assert.equal(await text('split_1_time'), '—', 'the skipped split has no time');
+  assert.match(await text('split_0_time'), /^\d+\.\d$/);
+  assert.match(await text('split_0_delta'), /^\+\d+\.\d$/, 'behind the best run: it split at once');
+  assert.equal(await text('split_2_name'), 'Water Temple');
+  const current = await page.locator(`${of('splits', 'split_2_name')} .content-text`).evaluate((n) => getComputedStyle(n).backgroundColor);
+  assert.notEqual(current, 'rgba(0, 0, 0, 0)', 'the current split is highlighted');
+  assert.match(await page.locator(`${clock} .timer-value`).textContent(), /^\d\d:\d\d\.\d$/, 'tenths, computed in the page');
+  await shoot('splits', 'widget-split-timer.png');
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

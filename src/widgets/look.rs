@@ -1,7 +1,8 @@
 //! Looks the library widgets share: font choices, translucent background bands (a colour
-//! parameter plus an opacity), so each widget file holds
+//! parameter plus an opacity) and lists typed into one field, so each widget file holds
 //! only its own logic and a streamer sees the same choices everywhere.
 
+use super::params::num_value;
 use crate::model::Map;
 use crate::props;
 use serde_json::Value;
@@ -23,6 +24,65 @@ pub fn font_family(f: Font) -> &'static str {
         }
         Font::Serif => "Georgia, \"Times New Roman\", \"Noto Serif\", serif",
         Font::Mono => "\"JetBrains Mono\", Consolas, \"DejaVu Sans Mono\", monospace",
+    }
+}
+
+/// The style of a one-line text element; `at` places it in a box on the stage.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub font: Font,
+    pub size: f64,
+    pub color: String,
+    pub weight: u32,
+    pub align: &'static str,
+}
+
+impl Line {
+    pub fn new(font: Font, size: f64, color: &str) -> Line {
+        let color = color.to_string();
+        Line {
+            font,
+            size,
+            color,
+            weight: 700,
+            align: "left",
+        }
+    }
+    pub fn size(self, size: f64) -> Line {
+        Line { size, ..self }
+    }
+    pub fn color(self, color: &str) -> Line {
+        Line {
+            color: color.to_string(),
+            ..self
+        }
+    }
+    pub fn weight(self, weight: u32) -> Line {
+        Line { weight, ..self }
+    }
+    pub fn align(self, align: &'static str) -> Line {
+        Line { align, ..self }
+    }
+    /// Properties of a text element showing `text` in the box `[x, y, width, height]` at `z`,
+    /// vertically centred and cut with an ellipsis when too long.
+    pub fn at(&self, text: &str, [x, y, w, h]: [f64; 4], z: u32) -> Map {
+        props! {
+            "text": text,
+            "color": self.color,
+            "font_size": num_value(self.size),
+            "font_family": font_family(self.font),
+            "font_weight": self.weight,
+            "align": self.align,
+            "shadow": "soft",
+            "position": {"x": num_value(x), "y": num_value(y), "z_index": z},
+            "size": {"width": num_value(w), "height": num_value(h)},
+            "css": {
+                "line-height": format!("{}px", num_value(h)),
+                "white-space": "nowrap",
+                "overflow": "hidden",
+                "text-overflow": "ellipsis",
+            },
+        }
     }
 }
 
@@ -49,6 +109,19 @@ pub fn panel_css(color: &str, opacity: f64, radius_px: u32, mut extra: Map) -> V
         });
     }
     Value::Object(extra)
+}
+
+/// Items of a list typed into one text field: separated by newlines, or by commas when
+/// there is a single line; trimmed, empty ones dropped, at most `max`.
+pub fn list(input: &str, max: usize) -> Vec<String> {
+    let sep = if input.contains('\n') { '\n' } else { ',' };
+    input
+        .split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(max)
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod donation_goal;
 mod goal_tracker;
 mod obs_scene;
 mod poll;
+mod split_timer;
 mod text;
 mod text_ticker;
 mod wheel_spinner;
@@ -41,6 +42,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
     &Typed::<text_ticker::TextTickerWidget>::NEW,
+    &Typed::<split_timer::SplitTimerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

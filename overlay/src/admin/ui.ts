@@ -14,6 +14,7 @@ const WIDGET_ICONS: Record<string, string> = {
   DonationGoalWidget: 'activity',
   PollWidget: 'users',
   TextTickerWidget: 'ticker',
+  SplitTimerWidget: 'flag',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -10,6 +10,7 @@ import { artifactsDir, el } from './helpers.mjs';
 
 const WIDGETS = {
   ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
+  social: { widget_class: 'SocialMediaWidget', name: 'Socials', widget_parameters: { accounts: 'Twitch: stagehand_tv, YouTube: @stagehand', interval: 3 } },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -107,6 +108,35 @@ test('split timer: a best run, then a run with a gold split, undo and skip', { t
   assert.notEqual(current, 'rgba(0, 0, 0, 0)', 'the current split is highlighted');
   assert.match(await page.locator(`${clock} .timer-value`).textContent(), /^\d\d:\d\d\.\d$/, 'tenths, computed in the page');
   await shoot('splits', 'widget-split-timer.png');
+});
+
+test('social media: update_content shows the account with its icon, cycle_platforms slides to the next', { timeout: 60_000 }, async () => {
+  const shown = async () => {
+    const slot = (await page.locator(`${of('social', 'handle_a')}[data-visible="true"]`).count()) ? 'a' : 'b';
+    return {
+      slot,
+      label: await page.locator(`${of('social', `label_${slot}`)} .content-text`).textContent(),
+      handle: await page.locator(`${of('social', `handle_${slot}`)} .content-text`).textContent(),
+    };
+  };
+  await run('social', 'update_content', { platform: 'Discord', content: 'discord.gg/stagehand' });
+  await page.locator(`${of('social', 'handle_b')}[data-visible="true"]`).waitFor();
+  await page.locator(`${of('social', 'handle_a')}[data-visible="false"]`).waitFor();
+  assert.deepEqual(await shown(), { slot: 'b', label: 'DISCORD', handle: 'discord.gg/stagehand' });
+  // The icon is an inline SVG the <img> has decoded (no file, no download).
+  const icon = page.locator(`${of('social', 'icon_b')} img.media-image`);
+  await icon.waitFor();
+  assert.match(await icon.getAttribute('src'), /^data:image\/svg\+xml,/);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.naturalWidth > 0, `${of('social', 'icon_b')} img`);
+  await page.waitForTimeout(700);
+  await shoot('social', 'widget-social-media.png');
+
+  await run('social', 'cycle_platforms');
+  await page.locator(`${of('social', 'handle_a')}[data-visible="true"]`).waitFor();
+  assert.equal((await shown()).label, 'TWITCH', 'wraps around to the first account');
+  // The rotation goes on by itself: a stored follow-up every 3 s.
+  await page.locator(`${of('social', 'handle_b')}[data-visible="true"]`).waitFor({ timeout: 6000 });
+  assert.equal((await shown()).label, 'YOUTUBE');
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

@@ -16,6 +16,9 @@ pub const MAX_POS: f64 = 8192.0;
 const MAX_Z: f64 = 100_000.0;
 const MAX_FONT: f64 = 1000.0;
 const MAX_CSS_VALUE: usize = 2000;
+/// Largest built-in icon (`src`) an image element carries inline.
+const MAX_SRC: usize = 32 * 1024;
+const INLINE_IMAGES: &[&str] = &["data:image/svg+xml,", "data:image/png;base64,"];
 
 /// The field (dotted path under `properties`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +81,19 @@ pub fn validate(patch: &Map) -> Result<(), PropError> {
             }
             "css" => css(value)?,
             "ticker" => ticker(value)?,
+            "src" => {
+                let ok = value.as_str().is_some_and(|s| {
+                    s.len() <= MAX_SRC && INLINE_IMAGES.iter().any(|p| s.starts_with(p))
+                });
+                if !ok {
+                    return Err(err(
+                        key,
+                        format!(
+                            "src must be a data:image/svg+xml, or data:image/png;base64, URI of at most {MAX_SRC} bytes (files go in the media library)"
+                        ),
+                    ));
+                }
+            }
             "media_roles" => {
                 return Err(err(
                     key,
@@ -467,6 +483,21 @@ mod tests {
             "properties.ticker.loop"
         );
         assert_eq!(field(json!({"ticker": 3})), "properties.ticker");
+    }
+
+    #[test]
+    fn src_takes_only_inline_images() {
+        check(json!({"src": "data:image/svg+xml,%3Csvg/%3E"})).expect("an inline SVG");
+        assert_eq!(
+            field(json!({"src": "https://example.com/x.png"})),
+            "properties.src"
+        );
+        assert_eq!(
+            field(json!({"src": "javascript:alert(1)"})),
+            "properties.src"
+        );
+        let big = format!("data:image/svg+xml,{}", "a".repeat(MAX_SRC));
+        assert_eq!(field(json!({"src": big})), "properties.src");
     }
 
     fn behavior_field(v: Value) -> String {

@@ -6,6 +6,7 @@
 
 pub mod color;
 mod declare;
+mod icons;
 mod look;
 pub mod params;
 mod progress;
@@ -20,6 +21,7 @@ mod donation_goal;
 mod goal_tracker;
 mod obs_scene;
 mod poll;
+mod social_media;
 mod split_timer;
 mod text;
 mod text_ticker;
@@ -43,6 +45,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
     &Typed::<text_ticker::TextTickerWidget>::NEW,
     &Typed::<split_timer::SplitTimerWidget>::NEW,
+    &Typed::<social_media::SocialMediaWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -15,6 +15,7 @@ const WIDGET_ICONS: Record<string, string> = {
   PollWidget: 'users',
   TextTickerWidget: 'ticker',
   SplitTimerWidget: 'flag',
+  SocialMediaWidget: 'share',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -141,3 +141,10 @@ fn put<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) -> Option<
         None => map.remove(&key),
     }
 }
+
+/// Feature and widget parameters of type `media` are checked against the library in memory.
+impl crate::widgets::params::MediaLibrary for World {
+    fn media_kind(&self, id: Id) -> Option<crate::media::MediaKind> {
+        self.media.get(&id).and_then(super::media_plan::kind_of)
+    }
+}

@@ -121,6 +121,8 @@ pub struct FeatureCtx<'a> {
     pub now_ms: u64,
     /// The execution's random seed (recorded in the audit entry).
     pub seed: u64,
+    /// The media library, for `media` parameters (their files must exist and fit).
+    pub media: &'a dyn params::MediaLibrary,
 }
 
 /// A follow-up the engine runs later (persisted, survives restarts).
@@ -233,7 +235,7 @@ pub fn set_visible(name: &str, visible: bool) -> ElementChange {
     ElementChange {
         name: name.to_string(),
         visible: Some(visible),
-        properties: Map::new(),
+        ..ElementChange::default()
     }
 }
 
@@ -241,7 +243,16 @@ pub fn set_visible(name: &str, visible: bool) -> ElementChange {
 pub fn set_props(name: &str, properties: Map) -> ElementChange {
     ElementChange {
         name: name.to_string(),
-        visible: None,
         properties,
+        ..ElementChange::default()
+    }
+}
+
+/// An element change that puts library media `id` in `role` (`None` clears the role).
+pub fn set_media(name: &str, role: &str, id: Option<crate::model::Id>) -> ElementChange {
+    ElementChange {
+        name: name.to_string(),
+        media: [(role.to_string(), id)].into(),
+        ..ElementChange::default()
     }
 }

@@ -3,7 +3,8 @@
 
 use super::color;
 use super::typed::Choice;
-use crate::model::Map;
+use crate::media::MediaKind;
+use crate::model::{Id, Map};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -17,6 +18,8 @@ pub enum ParamType {
     Color,
     Number,
     Slider,
+    /// A file of the media library, by id; `media_kind` says which kind it must be.
+    Media,
 }
 
 /// One parameter of a feature or a widget (PROTOCOL.md `ParamSpec`).
@@ -44,6 +47,10 @@ pub struct ParamSpec {
     pub step: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
+    /// The kind of file a `media` parameter takes: `image`, `video` or `audio`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "image")]
+    pub media_kind: Option<&'static str>,
 }
 
 impl ParamSpec {
@@ -60,6 +67,7 @@ impl ParamSpec {
             max: None,
             step: None,
             max_length: None,
+            media_kind: None,
         }
     }
     pub fn dropdown(name: &'static str, display: &'static str, options: &[&'static str]) -> Self {
@@ -117,6 +125,14 @@ impl ParamSpec {
             max: Some(max),
             step: Some(step),
             ..Self::new(name, display, ParamType::Slider)
+        }
+    }
+    /// A media-library file of `kind` (its id); checked against the library by
+    /// [`validate_in`].
+    pub fn media(name: &'static str, display: &'static str, kind: MediaKind) -> Self {
+        Self {
+            media_kind: Some(kind.as_str()),
+            ..Self::new(name, display, ParamType::Media)
         }
     }
     pub fn step(mut self, step: f64) -> Self {
@@ -201,6 +217,71 @@ pub fn validate(specs: &[ParamSpec], input: &Map) -> Result<Map, ParamError> {
     Ok(out)
 }
 
+/// What the validator needs to know of the media library: the kind of a file, `None` when
+/// there is no such file. The engine's world implements it; tests use a map.
+pub trait MediaLibrary {
+    fn media_kind(&self, id: Id) -> Option<MediaKind>;
+}
+
+/// [`validate`], then every `media` parameter checked against `library`: the file must exist
+/// and be of the spec's kind, so a feature never shows a deleted or wrong file.
+pub fn validate_in(
+    specs: &[ParamSpec],
+    input: &Map,
+    library: &dyn MediaLibrary,
+) -> Result<Map, ParamError> {
+    let out = validate(specs, input)?;
+    check_media(specs, &out, library)?;
+    Ok(out)
+}
+
+/// The library half of [`validate_in`], for values [`validate`] already accepted.
+pub fn check_media(
+    specs: &[ParamSpec],
+    values: &Map,
+    library: &dyn MediaLibrary,
+) -> Result<(), ParamError> {
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        let Some(id) = values.get(spec.name).and_then(Value::as_u64) else {
+            continue;
+        };
+        let want = spec.media_kind.unwrap_or("file");
+        match library.media_kind(id) {
+            None => {
+                return Err(ParamError::new(
+                    spec.name,
+                    format!(
+                        "parameter '{}': media {id} is not in the media library",
+                        spec.name
+                    ),
+                ));
+            }
+            Some(kind) if kind.as_str() != want => {
+                return Err(ParamError::new(
+                    spec.name,
+                    format!(
+                        "parameter '{}' takes {} {want}, but media {id} is {} {}",
+                        spec.name,
+                        article(want),
+                        article(kind.as_str()),
+                        kind.as_str()
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Merges `patch` over `current` (a `null` resets to the default) and validates the result.
 pub fn validate_patch(specs: &[ParamSpec], current: &Map, patch: &Map) -> Result<Map, ParamError> {
     let mut merged = current.clone();
@@ -242,6 +323,11 @@ fn allowed_hint(spec: &ParamSpec) -> String {
         ParamType::Color => " (a color like #FF5733 or red)".into(),
         ParamType::Checkbox => " (true or false)".into(),
         ParamType::Text => String::new(),
+        ParamType::Media => format!(
+            " (the id of {} {} in the media library)",
+            article(spec.media_kind.unwrap_or("file")),
+            spec.media_kind.unwrap_or("file")
+        ),
     }
 }
 
@@ -387,6 +473,19 @@ pub fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
             }
             Ok(num_value(n))
         }
+        ParamType::Media => {
+            let kind = spec.media_kind.unwrap_or("file");
+            v.as_u64().filter(|id| *id > 0).map(Value::from).ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be the id of {} {kind} in the media library, got {}",
+                    article(kind),
+                    match v {
+                        Value::Number(n) => n.to_string(),
+                        _ => type_name(v).to_string(),
+                    }
+                )
+            })
+        }
     }
 }
 
@@ -504,6 +603,42 @@ mod tests {
         assert_eq!(out["count"], 100);
         assert_eq!(out["color"], "#AABBCC");
         assert_eq!(out["intensity"], "Low");
+    }
+
+    struct Library;
+    impl MediaLibrary for Library {
+        fn media_kind(&self, id: Id) -> Option<MediaKind> {
+            match id {
+                1 => Some(MediaKind::Image),
+                2 => Some(MediaKind::Audio),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn media_takes_an_id_of_the_right_kind_from_the_library() {
+        let specs = [ParamSpec::media("image", "Image", MediaKind::Image)];
+        let out = validate_in(&specs, &map(json!({"image": 1})), &Library).unwrap();
+        assert_eq!(out["image"], 1);
+        for (bad, says) in [
+            (
+                json!({"image": 2}),
+                "takes an image, but media 2 is an audio",
+            ),
+            (json!({"image": 9}), "media 9 is not in the media library"),
+            (json!({"image": "1"}), "must be the id of an image"),
+            (json!({"image": 1.5}), "got 1.5"),
+            (json!({"image": 0}), "must be the id"),
+            (json!({}), "the id of an image in the media library"),
+        ] {
+            let e = validate_in(&specs, &map(bad), &Library).unwrap_err();
+            assert_eq!(e.field, "image");
+            assert!(e.message.contains(says), "{}", e.message);
+        }
+        let spec = serde_json::to_value(&specs[0]).unwrap();
+        assert_eq!(spec["type"], "media");
+        assert_eq!(spec["media_kind"], "image");
     }
 
     #[test]

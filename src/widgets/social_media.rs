@@ -128,6 +128,7 @@ fn slot(p: &Params, i: usize, entry: Option<&(String, String)>) -> Vec<ElementCh
         name,
         visible: Some(visible),
         properties,
+        ..Default::default()
     })
     .collect()
 }
@@ -145,6 +146,7 @@ fn show(p: &Params, s: State) -> Out<SocialMediaWidget> {
         name: PANEL.into(),
         visible: Some(!all.is_empty()),
         properties: panel(p),
+        ..Default::default()
     });
     let out = Out::changes(changes).state(s);
     if p.auto_cycle && all.len() > 1 {

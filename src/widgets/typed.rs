@@ -350,7 +350,7 @@ impl<W: Widget> WidgetType for Typed<W> {
                     .join(", "),
             }
         })?;
-        let mut args = params::validate(&spec.parameters, args)?;
+        let mut args = params::validate_in(&spec.parameters, args, ctx.media)?;
         args.insert("feature".into(), Value::from(feature));
         let call: W::Feature = from_map(&args)
             .map_err(|e| Self::failed(feature, format!("arguments do not decode: {e}")))?;

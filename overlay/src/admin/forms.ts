@@ -14,7 +14,7 @@ export type FieldValue = string | boolean | string[];
 export type FormValues = Record<string, FieldValue>;
 export type FieldErrors = Record<string, string>;
 
-export type ControlKind = 'select' | 'multiselect' | 'switch' | 'text' | 'color' | 'number' | 'range';
+export type ControlKind = 'select' | 'multiselect' | 'switch' | 'text' | 'color' | 'number' | 'range' | 'media';
 
 export interface FieldControl {
   name: string;
@@ -45,6 +45,7 @@ const KIND: Record<ParamSpec['type'], ControlKind> = {
   color: 'color',
   number: 'number',
   slider: 'range',
+  media: 'media',
 };
 
 export function formatNumber(n: number): string {
@@ -99,6 +100,9 @@ export function fieldControl(spec: ParamSpec): FieldControl {
     case 'color':
       hint = '#RRGGBB or a color name';
       break;
+    case 'media':
+      hint = `${mediaWords(spec, true)} from the media library`;
+      break;
     default:
       hint = '';
   }
@@ -119,6 +123,12 @@ export function fieldControl(spec: ParamSpec): FieldControl {
   if (spec.max_length !== undefined) c.maxLength = spec.max_length;
   if (kind === 'number' || kind === 'range') c.inputMode = spec.min !== undefined && spec.min >= 0 ? 'decimal' : 'text';
   return c;
+}
+
+/** "an image", "a video", "an audio file" for a `media` parameter. */
+function mediaWords(spec: ParamSpec, capital: boolean): string {
+  const words = spec.media_kind === 'audio' ? 'an audio file' : spec.media_kind === 'video' ? 'a video' : spec.media_kind === 'image' ? 'an image' : 'a file';
+  return capital ? words.charAt(0).toUpperCase() + words.slice(1) : words;
 }
 
 export function buildForm(specs: readonly ParamSpec[]): FieldControl[] {
@@ -187,7 +197,8 @@ export function wireValue(spec: ParamSpec, value: FieldValue | undefined): unkno
     case 'multiselect':
       return Array.isArray(value) ? [...value] : [];
     case 'number':
-    case 'slider': {
+    case 'slider':
+    case 'media': {
       const t = String(value).trim();
       if (t === '') return undefined;
       const n = parseNumber(t);
@@ -303,6 +314,8 @@ export function checkField(spec: ParamSpec, value: FieldValue | undefined): stri
     }
     case 'color':
       return parseColor(String(v)) ? null : 'Use a color like #FF5733 or a CSS color name';
+    case 'media':
+      return typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `Pick ${mediaWords(spec, false)} from the library`;
     case 'number':
     case 'slider': {
       if (typeof v !== 'number') return 'Enter a number';

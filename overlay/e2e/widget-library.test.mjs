@@ -6,11 +6,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { useDaemonAndBrowser } from './daemon.mjs';
-import { artifactsDir, el } from './helpers.mjs';
+import { artifactsDir } from './helpers.mjs';
+import { png } from './media-files.mjs';
 
 const WIDGETS = {
   ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
   social: { widget_class: 'SocialMediaWidget', name: 'Socials', widget_parameters: { accounts: 'Twitch: stagehand_tv, YouTube: @stagehand', interval: 3 } },
+  image: { widget_class: 'ImageWidget', name: 'Logo' },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -25,6 +27,15 @@ const t = useDaemonAndBrowser(async (t) => {
   await t.call('POST', `/api/dashboards/${dash}/activate`);
   page = await t.openOverlay();
 });
+
+async function upload(name, bytes, type) {
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type }), name);
+  const res = await fetch(`${t.daemon.base}/api/media`, { method: 'POST', body: form });
+  const body = await res.json();
+  assert.ok(res.status === 201 || res.status === 200, `${name}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
 
 const run = (key, feature, parameters = {}) =>
   t.call('POST', `/api/widgets/${ids[key]}/execute`, { feature, parameters });
@@ -137,6 +148,32 @@ test('social media: update_content shows the account with its icon, cycle_platfo
   // The rotation goes on by itself: a stored follow-up every 3 s.
   await page.locator(`${of('social', 'handle_b')}[data-visible="true"]`).waitFor({ timeout: 6000 });
   assert.equal((await shown()).label, 'YOUTUBE');
+});
+
+test('image: set_image shows a library file, hide and show; a wrong file is a 422 naming the parameter', { timeout: 60_000 }, async () => {
+  const logo = await upload('logo.png', png(480, 200), 'image/png');
+  const tone = await upload('tone.wav', (await import('./media-files.mjs')).wav(1), 'audio/wav');
+  const types = await t.call('GET', '/api/widget-types');
+  const spec = types.find((w) => w.widget_class === 'ImageWidget').features.find((f) => f.name === 'set_image').parameters[0];
+  assert.deepEqual([spec.type, spec.media_kind], ['media', 'image']);
+  const bad = await fetch(`${t.daemon.base}/api/widgets/${ids.image}/execute`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ feature: 'set_image', parameters: { image: tone.id } }),
+  });
+  assert.equal(bad.status, 422);
+  assert.equal((await bad.json()).error.field, 'parameters.image');
+
+  await run('image', 'set_image', { image: logo.id });
+  const img = page.locator(`${of('image', 'image')}[data-visible="true"] img.media-image`);
+  await img.waitFor();
+  assert.equal(new URL(await img.getAttribute('src'), t.daemon.base).pathname, new URL(logo.url, t.daemon.base).pathname);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.naturalWidth === 480, `${of('image', 'image')} img`);
+  await page.waitForTimeout(600);
+  await shoot('image', 'widget-image.png');
+  await run('image', 'hide');
+  await page.locator(`${of('image', 'image')}[data-visible="false"]`).waitFor();
+  await run('image', 'show');
+  await page.locator(`${of('image', 'image')}[data-visible="true"]`).waitFor();
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

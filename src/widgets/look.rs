@@ -86,6 +86,15 @@ impl Line {
     }
 }
 
+/// A soft shadow that follows the picture's own outline (transparent PNGs included).
+pub fn drop_shadow(on: bool, color: &str) -> Value {
+    if on {
+        props! { "filter": format!("drop-shadow(0 10px 24px {})", rgba(color, 0.6)) }.into()
+    } else {
+        Value::Null
+    }
+}
+
 /// `#RRGGBB` (validated by the color parameter) with `alpha` as a CSS `rgba()`.
 pub fn rgba(hex: &str, alpha: f64) -> String {
     let h = hex.trim_start_matches('#');

@@ -19,6 +19,7 @@ mod countdown_timer;
 mod death_counter;
 mod donation_goal;
 mod goal_tracker;
+mod image;
 mod obs_scene;
 mod poll;
 mod social_media;
@@ -46,6 +47,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<text_ticker::TextTickerWidget>::NEW,
     &Typed::<split_timer::SplitTimerWidget>::NEW,
     &Typed::<social_media::SocialMediaWidget>::NEW,
+    &Typed::<image::ImageWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

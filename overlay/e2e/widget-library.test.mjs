@@ -13,6 +13,7 @@ const WIDGETS = {
   ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
   social: { widget_class: 'SocialMediaWidget', name: 'Socials', widget_parameters: { accounts: 'Twitch: stagehand_tv, YouTube: @stagehand', interval: 3 } },
   image: { widget_class: 'ImageWidget', name: 'Logo' },
+  sequence: { widget_class: 'ImageSequenceWidget', name: 'Sponsors', widget_parameters: { interval: 1 } },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -174,6 +175,37 @@ test('image: set_image shows a library file, hide and show; a wrong file is a 42
   await page.locator(`${of('image', 'image')}[data-visible="false"]`).waitFor();
   await run('image', 'show');
   await page.locator(`${of('image', 'image')}[data-visible="true"]`).waitFor();
+});
+
+test('image sequence: next/previous wrap around, start plays on its own, pause stops', { timeout: 60_000 }, async () => {
+  const files = [];
+  for (const [i, hue] of [20, 120, 230].entries()) files.push(await upload(`slide-${i}.png`, png(300 + i * 10, hue), 'image/png'));
+  await t.call('PATCH', `/api/widgets/${ids.sequence}`, { widget_parameters: { images: files.map((f) => f.id) } });
+  const shownUrl = () => page.evaluate((id) => {
+    const img = document.querySelector(`.element[data-widget-id="${id}"][data-visible="true"] img.media-image`);
+    return img ? new URL(img.getAttribute('src'), location.href).pathname : null;
+  }, ids.sequence);
+  const path = (f) => new URL(f.url, t.daemon.base).pathname;
+  const showing = async (f) => {
+    await page.waitForFunction(([id, want]) => {
+      const img = document.querySelector(`.element[data-widget-id="${id}"][data-visible="true"] img.media-image`);
+      return img && new URL(img.getAttribute('src'), location.href).pathname === want;
+    }, [ids.sequence, path(f)]);
+    assert.equal(await page.locator(`.element[data-widget-id="${ids.sequence}"][data-visible="true"]`).count(), 1);
+  };
+  await showing(files[0]);
+  await run('sequence', 'previous_image');
+  await showing(files[2]);
+  await run('sequence', 'next_image');
+  await showing(files[0]);
+  await run('sequence', 'start_sequence');
+  await showing(files[1]); // after the 1 s interval, by the stored follow-up
+  await run('sequence', 'pause_sequence');
+  const paused = await shownUrl();
+  await page.waitForTimeout(1800);
+  assert.equal(await shownUrl(), paused, 'paused: no more changes');
+  await page.waitForTimeout(700);
+  await shoot('sequence', 'widget-image-sequence.png');
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

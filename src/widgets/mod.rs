@@ -20,6 +20,7 @@ mod death_counter;
 mod donation_goal;
 mod goal_tracker;
 mod image;
+mod image_sequence;
 mod obs_scene;
 mod poll;
 mod social_media;
@@ -48,6 +49,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<split_timer::SplitTimerWidget>::NEW,
     &Typed::<social_media::SocialMediaWidget>::NEW,
     &Typed::<image::ImageWidget>::NEW,
+    &Typed::<image_sequence::ImageSequenceWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

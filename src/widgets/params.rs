@@ -51,6 +51,11 @@ pub struct ParamSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "image")]
     pub media_kind: Option<&'static str>,
+    /// A `media` parameter holding a list of ids (at most `max_items`) instead of one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
 }
 
 impl ParamSpec {
@@ -68,6 +73,8 @@ impl ParamSpec {
             step: None,
             max_length: None,
             media_kind: None,
+            multiple: false,
+            max_items: None,
         }
     }
     pub fn dropdown(name: &'static str, display: &'static str, options: &[&'static str]) -> Self {
@@ -133,6 +140,19 @@ impl ParamSpec {
         Self {
             media_kind: Some(kind.as_str()),
             ..Self::new(name, display, ParamType::Media)
+        }
+    }
+    /// Up to `max` media-library files of `kind`, in order (a list of ids, no repeats).
+    pub fn media_list(
+        name: &'static str,
+        display: &'static str,
+        kind: MediaKind,
+        max: usize,
+    ) -> Self {
+        Self {
+            multiple: true,
+            max_items: Some(max),
+            ..Self::media(name, display, kind)
         }
     }
     pub fn step(mut self, step: f64) -> Self {
@@ -242,36 +262,36 @@ pub fn check_media(
     library: &dyn MediaLibrary,
 ) -> Result<(), ParamError> {
     for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
-        let Some(id) = values.get(spec.name).and_then(Value::as_u64) else {
-            continue;
+        let ids: Vec<Id> = match values.get(spec.name) {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_u64).collect(),
+            Some(v) => v.as_u64().into_iter().collect(),
+            None => Vec::new(),
         };
-        let want = spec.media_kind.unwrap_or("file");
-        match library.media_kind(id) {
-            None => {
-                return Err(ParamError::new(
-                    spec.name,
-                    format!(
-                        "parameter '{}': media {id} is not in the media library",
-                        spec.name
-                    ),
-                ));
-            }
-            Some(kind) if kind.as_str() != want => {
-                return Err(ParamError::new(
-                    spec.name,
-                    format!(
-                        "parameter '{}' takes {} {want}, but media {id} is {} {}",
-                        spec.name,
-                        article(want),
-                        article(kind.as_str()),
-                        kind.as_str()
-                    ),
-                ));
-            }
-            Some(_) => {}
+        for id in ids {
+            check_one(spec, id, library)?;
         }
     }
     Ok(())
+}
+
+/// One file of a `media` parameter: it must be in the library and of the spec's kind.
+fn check_one(spec: &ParamSpec, id: Id, library: &dyn MediaLibrary) -> Result<(), ParamError> {
+    let want = spec.media_kind.unwrap_or("file");
+    let message = match library.media_kind(id) {
+        Some(kind) if kind.as_str() == want => return Ok(()),
+        None => format!(
+            "parameter '{}': media {id} is not in the media library",
+            spec.name
+        ),
+        Some(kind) => format!(
+            "parameter '{}' takes {} {want}, but media {id} is {} {}",
+            spec.name,
+            article(want),
+            article(kind.as_str()),
+            kind.as_str()
+        ),
+    };
+    Err(ParamError::new(spec.name, message))
 }
 
 fn article(word: &str) -> &'static str {
@@ -473,6 +493,30 @@ pub fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
             }
             Ok(num_value(n))
         }
+        ParamType::Media if spec.multiple => {
+            let kind = spec.media_kind.unwrap_or("file");
+            let max = spec.max_items.unwrap_or(50);
+            let items = v.as_array().ok_or_else(|| {
+                format!("parameter '{name}' must be a list of {kind} ids from the media library, got {}", type_name(v))
+            })?;
+            let mut out: Vec<Value> = Vec::new();
+            for item in items {
+                let id = item
+                    .as_u64()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| format!("parameter '{name}' takes media ids, got {item}"))?;
+                if !out.contains(&Value::from(id)) {
+                    out.push(Value::from(id));
+                }
+            }
+            if out.len() > max {
+                return Err(format!(
+                    "parameter '{name}' takes at most {max} files, got {}",
+                    out.len()
+                ));
+            }
+            Ok(Value::Array(out))
+        }
         ParamType::Media => {
             let kind = spec.media_kind.unwrap_or("file");
             v.as_u64().filter(|id| *id > 0).map(Value::from).ok_or_else(|| {
@@ -639,6 +683,26 @@ mod tests {
         let spec = serde_json::to_value(&specs[0]).unwrap();
         assert_eq!(spec["type"], "media");
         assert_eq!(spec["media_kind"], "image");
+        assert!(spec.get("multiple").is_none());
+
+        let list = [ParamSpec::media_list(
+            "images",
+            "Images",
+            MediaKind::Image,
+            2,
+        )];
+        let out = validate_in(&list, &map(json!({"images": [1, 1]})), &Library).unwrap();
+        assert_eq!(out["images"], json!([1]));
+        for bad in [json!([1, 2]), json!([1, 9]), json!(1), json!([1, 0])] {
+            let e = validate_in(&list, &map(json!({"images": bad})), &Library).unwrap_err();
+            assert_eq!(e.field, "images", "{bad}");
+        }
+        let big = ParamSpec::media_list("images", "Images", MediaKind::Image, 2);
+        assert!(
+            validate_value(&big, &json!([3, 4, 5]))
+                .unwrap_err()
+                .contains("at most 2")
+        );
     }
 
     #[test]

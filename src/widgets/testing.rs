@@ -106,7 +106,10 @@ impl Harness {
     /// Edits parameters (merge) and applies `parameters_changed`.
     pub fn set_params(&mut self, patch: serde_json::Value) -> Result<Outcome, ParamError> {
         let patch = patch.as_object().cloned().unwrap_or_default();
-        self.params = params::validate_patch(&self.widget.parameters(), &self.params, &patch)?;
+        let specs = self.widget.parameters();
+        let next = params::validate_patch(&specs, &self.params, &patch)?;
+        params::check_media(&specs, &next, &self.library)?;
+        self.params = next;
         let refs: Vec<&Element> = self.elements.iter().collect();
         let out = self
             .widget

@@ -280,3 +280,15 @@ describe('media parameters', () => {
     expect(checkField({ ...image, media_kind: 'audio' }, 'x')).toBe('Pick an audio file from the library');
   });
 });
+
+describe('media list parameters', () => {
+  const images: ParamSpec = { name: 'images', type: 'media', display_name: 'Images', optional: true, default: [], media_kind: 'image', multiple: true, max_items: 2 };
+
+  it('keeps the ids in order and sends numbers', () => {
+    expect(initialValue(images, [3, 1])).toEqual(['3', '1']);
+    expect(buildPayload([images], { images: ['3', '1'] })).toEqual({ images: [3, 1] });
+    expect(checkField(images, ['3', '1'])).toBeNull();
+    expect(checkField(images, ['1', '2', '3'])).toBe('At most 2 files');
+  });
+});
+

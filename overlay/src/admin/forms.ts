@@ -143,6 +143,9 @@ export function initialValue(spec: ParamSpec, current?: unknown): FieldValue {
       return v === true;
     case 'multiselect':
       return Array.isArray(v) ? v.map(String) : [];
+    case 'media':
+      if (spec.multiple) return Array.isArray(v) ? v.map(String) : [];
+      return v === undefined || v === null ? '' : String(v);
     case 'number':
       return typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : '';
     case 'slider':
@@ -196,9 +199,10 @@ export function wireValue(spec: ParamSpec, value: FieldValue | undefined): unkno
       return value === true;
     case 'multiselect':
       return Array.isArray(value) ? [...value] : [];
+    case 'media':
     case 'number':
-    case 'slider':
-    case 'media': {
+    case 'slider': {
+      if (spec.type === 'media' && spec.multiple) return Array.isArray(value) ? value.map((v) => parseNumber(v) ?? v) : [];
       const t = String(value).trim();
       if (t === '') return undefined;
       const n = parseNumber(t);
@@ -314,8 +318,11 @@ export function checkField(spec: ParamSpec, value: FieldValue | undefined): stri
     }
     case 'color':
       return parseColor(String(v)) ? null : 'Use a color like #FF5733 or a CSS color name';
-    case 'media':
-      return typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `Pick ${mediaWords(spec, false)} from the library`;
+    case 'media': {
+      const ids = Array.isArray(v) ? v : [v];
+      if (spec.max_items !== undefined && ids.length > spec.max_items) return `At most ${spec.max_items} files`;
+      return ids.every((id) => typeof id === 'number' && Number.isInteger(id) && id > 0) ? null : `Pick ${mediaWords(spec, false)} from the library`;
+    }
     case 'number':
     case 'slider': {
       if (typeof v !== 'number') return 'Enter a number';

@@ -21,6 +21,9 @@ export interface ParamSpec {
   max_length?: number;
   /** `media` parameters: the kind of library file they take. */
   media_kind?: 'image' | 'video' | 'audio';
+  /** A `media` parameter holding a list of ids (at most `max_items`). */
+  multiple?: boolean;
+  max_items?: number;
 }
 
 export interface FeatureSpec {

@@ -16,6 +16,7 @@ const WIDGET_ICONS: Record<string, string> = {
   TextTickerWidget: 'ticker',
   SplitTimerWidget: 'flag',
   SocialMediaWidget: 'share',
+  ImageSequenceWidget: 'layers',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -14,6 +14,7 @@ const WIDGETS = {
   social: { widget_class: 'SocialMediaWidget', name: 'Socials', widget_parameters: { accounts: 'Twitch: stagehand_tv, YouTube: @stagehand', interval: 3 } },
   image: { widget_class: 'ImageWidget', name: 'Logo' },
   sequence: { widget_class: 'ImageSequenceWidget', name: 'Sponsors', widget_parameters: { interval: 1 } },
+  video: { widget_class: 'VideoPlayerWidget', name: 'Clips', widget_parameters: { muted: true } },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -36,6 +37,48 @@ async function upload(name, bytes, type) {
   const body = await res.json();
   assert.ok(res.status === 201 || res.status === 200, `${name}: ${res.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** A short WebM clip recorded from a canvas in Chromium itself (nothing downloaded). */
+async function recordClip(seconds) {
+  const rec = await t.browser.newPage();
+  const b64 = await rec.evaluate(async (ms) => {
+    const c = document.createElement('canvas');
+    c.width = 640;
+    c.height = 360;
+    const g = c.getContext('2d');
+    let f = 0;
+    const draw = () => {
+      const grad = g.createLinearGradient(0, 0, 640, 360);
+      grad.addColorStop(0, `hsl(${260 + f * 2}, 70%, 45%)`);
+      grad.addColorStop(1, `hsl(${320 + f * 2}, 70%, 35%)`);
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 640, 360);
+      g.fillStyle = '#fff';
+      g.font = '900 64px sans-serif';
+      g.textAlign = 'center';
+      g.fillText('HIGHLIGHT', 320, 170);
+      g.font = '700 28px sans-serif';
+      g.fillText(`replay · frame ${f++}`, 320, 220);
+    };
+    draw();
+    const recorder = new MediaRecorder(c.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
+    const chunks = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const timer = setInterval(draw, 33);
+    recorder.start();
+    await new Promise((r) => setTimeout(r, ms));
+    const stopped = new Promise((r) => (recorder.onstop = r));
+    recorder.stop();
+    await stopped;
+    clearInterval(timer);
+    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
+  }, seconds * 1000);
+  await rec.close();
+  return Buffer.from(b64, 'base64');
 }
 
 const run = (key, feature, parameters = {}) =>
@@ -206,6 +249,31 @@ test('image sequence: next/previous wrap around, start plays on its own, pause s
   assert.equal(await shownUrl(), paused, 'paused: no more changes');
   await page.waitForTimeout(700);
   await shoot('sequence', 'widget-image-sequence.png');
+});
+
+test('video player: play_video plays the clip, pause_video holds and resumes, it hides when the clip ends', { timeout: 60_000 }, async () => {
+  const clip = await upload('highlight.webm', await recordClip(2.5), 'video/webm');
+  await run('video', 'play_video', { video_file: clip.id });
+  const node = of('video', 'video');
+  const video = page.locator(`${node}[data-visible="true"] video.media-video`);
+  await video.waitFor();
+  assert.equal(new URL(await video.getAttribute('src'), t.daemon.base).pathname, new URL(clip.url, t.daemon.base).pathname);
+  await page.waitForFunction((sel) => { const v = document.querySelector(sel); return v && !v.paused && v.currentTime > 0.2; }, `${node} video`);
+  await shoot('video', 'widget-video-player.png');
+  await run('video', 'pause_video');
+  await page.locator(`${node} .content-video[data-paused="true"]`).waitFor();
+  const held = await page.evaluate((sel) => { const v = document.querySelector(sel); return { paused: v.paused, at: v.currentTime }; }, `${node} video`);
+  assert.ok(held.paused && held.at > 0.2, JSON.stringify(held));
+  await run('video', 'pause_video');
+  await page.waitForFunction(([sel, at]) => { const v = document.querySelector(sel); return !v.paused && v.currentTime > at; }, [`${node} video`, held.at]);
+  const resumedAt = await page.evaluate((sel) => document.querySelector(sel).currentTime, `${node} video`);
+  assert.ok(resumedAt >= held.at, 'resumed from where it was, not from the start');
+  // Not looping: the element hides itself when the clip ends.
+  await page.locator(`${node}[data-visible="false"]`).waitFor({ timeout: 8000 });
+  await run('video', 'play_video', { video_file: clip.id });
+  await page.locator(`${node}[data-visible="true"]`).waitFor();
+  await run('video', 'stop_video');
+  await page.locator(`${node}[data-visible="false"]`).waitFor();
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

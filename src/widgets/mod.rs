@@ -27,6 +27,7 @@ mod social_media;
 mod split_timer;
 mod text;
 mod text_ticker;
+mod video_player;
 mod wheel_spinner;
 
 use crate::model::{Element, ElementChange, ElementType, FeatureCall, Map};
@@ -50,6 +51,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<social_media::SocialMediaWidget>::NEW,
     &Typed::<image::ImageWidget>::NEW,
     &Typed::<image_sequence::ImageSequenceWidget>::NEW,
+    &Typed::<video_player::VideoPlayerWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -294,6 +294,26 @@ fn check_one(spec: &ParamSpec, id: Id, library: &dyn MediaLibrary) -> Result<(),
     Err(ParamError::new(spec.name, message))
 }
 
+/// Rewrites the ids of every `media` parameter in `values` (an import gives files new ids);
+/// returns the ids seen before rewriting, so an export can take those files along.
+pub fn map_media(specs: &[ParamSpec], values: &mut Map, f: impl Fn(Id) -> Id) -> Vec<Id> {
+    let mut seen = Vec::new();
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        let mut one = |v: &mut Value| {
+            if let Some(id) = v.as_u64() {
+                seen.push(id);
+                *v = Value::from(f(id));
+            }
+        };
+        match values.get_mut(spec.name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(&mut one),
+            Some(v) => one(v),
+            None => {}
+        }
+    }
+    seen
+}
+
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -697,6 +717,9 @@ mod tests {
             let e = validate_in(&list, &map(json!({"images": bad})), &Library).unwrap_err();
             assert_eq!(e.field, "images", "{bad}");
         }
+        let mut v = map(json!({"images": [1, 2], "other": 1}));
+        assert_eq!(map_media(&list, &mut v, |id| id + 10), vec![1, 2]);
+        assert_eq!(v, map(json!({"images": [11, 12], "other": 1})));
         let big = ParamSpec::media_list("images", "Images", MediaKind::Image, 2);
         assert!(
             validate_value(&big, &json!([3, 4, 5]))

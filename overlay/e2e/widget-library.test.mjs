@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { useDaemonAndBrowser } from './daemon.mjs';
 import { artifactsDir } from './helpers.mjs';
-import { png } from './media-files.mjs';
+import { png, wav } from './media-files.mjs';
 
 const WIDGETS = {
   ticker: { widget_class: 'TextTickerWidget', name: 'Ticker' },
@@ -15,6 +15,7 @@ const WIDGETS = {
   image: { widget_class: 'ImageWidget', name: 'Logo' },
   sequence: { widget_class: 'ImageSequenceWidget', name: 'Sponsors', widget_parameters: { interval: 1 } },
   video: { widget_class: 'VideoPlayerWidget', name: 'Clips', widget_parameters: { muted: true } },
+  sounds: { widget_class: 'SoundBoardWidget', name: 'Sound board' },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -196,7 +197,7 @@ test('social media: update_content shows the account with its icon, cycle_platfo
 
 test('image: set_image shows a library file, hide and show; a wrong file is a 422 naming the parameter', { timeout: 60_000 }, async () => {
   const logo = await upload('logo.png', png(480, 200), 'image/png');
-  const tone = await upload('tone.wav', (await import('./media-files.mjs')).wav(1), 'audio/wav');
+  const tone = await upload('tone.wav', wav(1), 'audio/wav');
   const types = await t.call('GET', '/api/widget-types');
   const spec = types.find((w) => w.widget_class === 'ImageWidget').features.find((f) => f.name === 'set_image').parameters[0];
   assert.deepEqual([spec.type, spec.media_kind], ['media', 'image']);
@@ -274,6 +275,24 @@ test('video player: play_video plays the clip, pause_video holds and resumes, it
   await page.locator(`${node}[data-visible="true"]`).waitFor();
   await run('video', 'stop_video');
   await page.locator(`${node}[data-visible="false"]`).waitFor();
+});
+
+test('sound board: two sounds overlap on two voices, the badge names the sound, stop_all_sounds silences both', { timeout: 60_000 }, async () => {
+  const horn = await upload('airhorn.wav', wav(4, 660), 'audio/wav');
+  const drum = await upload('drum-roll.wav', wav(4, 220), 'audio/wav');
+  await run('sounds', 'play_sound', { sound_file: horn.id, volume: 0.6 });
+  await run('sounds', 'play_sound', { sound_file: drum.id });
+  const playing = () => page.evaluate((id) => [...document.querySelectorAll(`.element[data-widget-id="${id}"] audio`)]
+    .filter((a) => !a.paused).map((a) => new URL(a.getAttribute('src'), location.href).pathname).sort(), ids.sounds);
+  await page.waitForFunction((id) => [...document.querySelectorAll(`.element[data-widget-id="${id}"] audio`)].filter((a) => !a.paused && a.currentTime > 0).length === 2, ids.sounds);
+  assert.deepEqual(await playing(), [horn, drum].map((m) => new URL(m.url, t.daemon.base).pathname).sort(), 'both play at once');
+  const badge = page.locator(`${of('sounds', 'now_playing')}[data-visible="true"] .content-text`);
+  assert.equal(await badge.textContent(), '\u266A  drum-roll');
+  await page.waitForTimeout(500);
+  await shoot('sounds', 'widget-sound-board.png');
+  await run('sounds', 'stop_all_sounds');
+  await page.waitForFunction((id) => [...document.querySelectorAll(`.element[data-widget-id="${id}"] audio`)].every((a) => a.paused), ids.sounds);
+  assert.equal(await page.locator(`.element[data-widget-id="${ids.sounds}"][data-visible="true"]`).count(), 0);
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

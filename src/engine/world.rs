@@ -147,4 +147,18 @@ impl crate::widgets::params::MediaLibrary for World {
     fn media_kind(&self, id: Id) -> Option<crate::media::MediaKind> {
         self.media.get(&id).and_then(super::media_plan::kind_of)
     }
+    fn media_name(&self, id: Id) -> Option<String> {
+        let m = self.media.get(&id)?;
+        let name = m.display_name_or_original();
+        // "airhorn.mp3" reads better on stream as "airhorn".
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        Some(
+            if m.display_name.is_empty() {
+                stem
+            } else {
+                name
+            }
+            .to_string(),
+        )
+    }
 }

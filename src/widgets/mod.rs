@@ -24,6 +24,7 @@ mod image_sequence;
 mod obs_scene;
 mod poll;
 mod social_media;
+mod sound_board;
 mod split_timer;
 mod text;
 mod text_ticker;
@@ -52,6 +53,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<image::ImageWidget>::NEW,
     &Typed::<image_sequence::ImageSequenceWidget>::NEW,
     &Typed::<video_player::VideoPlayerWidget>::NEW,
+    &Typed::<sound_board::SoundBoardWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

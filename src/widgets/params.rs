@@ -241,6 +241,14 @@ pub fn validate(specs: &[ParamSpec], input: &Map) -> Result<Map, ParamError> {
 /// there is no such file. The engine's world implements it; tests use a map.
 pub trait MediaLibrary {
     fn media_kind(&self, id: Id) -> Option<MediaKind>;
+    /// The file's name as the streamer gave it (for a "now playing" line).
+    fn media_name(&self, _id: Id) -> Option<String> {
+        None
+    }
+    /// How long the file plays, when its container says (to hide a sound once it ended).
+    fn media_duration_ms(&self, _id: Id) -> Option<u64> {
+        None
+    }
 }
 
 /// [`validate`], then every `media` parameter checked against `library`: the file must exist

@@ -27,13 +27,20 @@ pub struct Harness {
     pub library: Library,
 }
 
-/// A media library in memory: `Harness::add_media` puts files in it.
+/// A media library in memory: `Harness::add_media` puts files in it (named `media <id>`).
 #[derive(Default)]
 pub struct Library(pub BTreeMap<crate::model::Id, crate::media::MediaKind>);
 
 impl params::MediaLibrary for Library {
     fn media_kind(&self, id: crate::model::Id) -> Option<crate::media::MediaKind> {
         self.0.get(&id).copied()
+    }
+    fn media_name(&self, id: crate::model::Id) -> Option<String> {
+        self.0.contains_key(&id).then(|| format!("media {id}"))
+    }
+    /// Every file plays `id` seconds.
+    fn media_duration_ms(&self, id: crate::model::Id) -> Option<u64> {
+        self.0.contains_key(&id).then_some(id * 1000)
     }
 }
 

@@ -16,6 +16,7 @@ const WIDGETS = {
   sequence: { widget_class: 'ImageSequenceWidget', name: 'Sponsors', widget_parameters: { interval: 1 } },
   video: { widget_class: 'VideoPlayerWidget', name: 'Clips', widget_parameters: { muted: true } },
   sounds: { widget_class: 'SoundBoardWidget', name: 'Sound board' },
+  game: { widget_class: 'CurrentGameWidget', name: 'Now playing' },
   splits: { widget_class: 'SplitTimerWidget', name: 'Splits', widget_parameters: { splits: 'Tutorial, Forest Temple, Water Temple, Castle, Final Boss', title: 'Ocarina of Time — Any%' } },
 };
 
@@ -293,6 +294,24 @@ test('sound board: two sounds overlap on two voices, the badge names the sound, 
   await run('sounds', 'stop_all_sounds');
   await page.waitForFunction((id) => [...document.querySelectorAll(`.element[data-widget-id="${id}"] audio`)].every((a) => a.paused), ids.sounds);
   assert.equal(await page.locator(`.element[data-widget-id="${ids.sounds}"][data-visible="true"]`).count(), 0);
+});
+
+test('current game: set_game with box art, then without (a controller icon), clear_game hides the card', { timeout: 60_000 }, async () => {
+  const art = await upload('box-art.png', png(240, 90), 'image/png');
+  await run('game', 'set_game', { game_name: 'Celeste', image: art.id });
+  const img = page.locator(`${of('game', 'box_art')}[data-visible="true"] img.media-image`);
+  await img.waitFor();
+  assert.equal(new URL(await img.getAttribute('src'), t.daemon.base).pathname, new URL(art.url, t.daemon.base).pathname);
+  await run('game', 'set_game', { game_name: 'Hollow Knight: Silksong' });
+  await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('src')?.startsWith('data:image/svg+xml,'), `${of('game', 'box_art')} img`);
+  assert.equal(await page.locator(`${of('game', 'game_text')}[data-visible="true"] .content-text`).textContent(), 'Hollow Knight: Silksong');
+  assert.equal(await page.locator(`${of('game', 'label_text')} .content-text`).textContent(), 'NOW PLAYING');
+  await page.waitForTimeout(700);
+  await shoot('game', 'widget-current-game.png');
+  await run('game', 'clear_game');
+  await page.locator(`${of('game', 'card')}[data-visible="false"]`).waitFor();
+  await run('game', 'set_game', { game_name: 'Celeste', image: art.id });
+  await page.locator(`${of('game', 'card')}[data-visible="true"]`).waitFor();
 });
 
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {

@@ -16,6 +16,7 @@ pub mod typed;
 
 mod confetti_alert;
 mod countdown_timer;
+mod current_game;
 mod death_counter;
 mod donation_goal;
 mod goal_tracker;
@@ -54,6 +55,7 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<image_sequence::ImageSequenceWidget>::NEW,
     &Typed::<video_player::VideoPlayerWidget>::NEW,
     &Typed::<sound_board::SoundBoardWidget>::NEW,
+    &Typed::<current_game::CurrentGameWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).

@@ -17,6 +17,8 @@ const WIDGET_ICONS: Record<string, string> = {
   SplitTimerWidget: 'flag',
   SocialMediaWidget: 'share',
   ImageSequenceWidget: 'layers',
+  SoundBoardWidget: 'music',
+  CurrentGameWidget: 'gamepad',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -314,6 +314,28 @@ test('current game: set_game with box art, then without (a controller icon), cle
   await page.locator(`${of('game', 'card')}[data-visible="true"]`).waitFor();
 });
 
+test('admin: a media parameter is picked from the library (MediaPicker) and executes', { timeout: 60_000 }, async () => {
+  const card = await upload('break-card.png', png(360, 60), 'image/png');
+  const admin = await t.browser.newPage();
+  await admin.setViewportSize({ width: 1400, height: 1000 });
+  await admin.goto(`${t.daemon.base}/admin/`);
+  await admin.waitForSelector('[data-status="sync"][data-tone="ok"]', { state: 'attached', timeout: 15_000 });
+  const panel = admin.locator('[data-panel]', { has: admin.getByRole('heading', { level: 3, name: 'Logo', exact: true }) });
+  const form = panel.locator('[data-feature="set_image"]');
+  const select = form.locator('[data-field="image"] select');
+  await select.locator(`option[value="${card.id}"]`).waitFor({ state: 'attached' });
+  assert.equal(await select.locator('option').first().textContent(), 'Choose a file…');
+  assert.equal(await form.locator('[data-field="image"]').getByText('An image from the media library').count(), 1);
+  await select.selectOption(String(card.id));
+  await form.screenshot({ path: join(artifactsDir(), 'widget-library-admin-media-picker.png') });
+  await form.getByRole('button', { name: /^Execute/ }).click();
+  await page.waitForFunction(([sel, want]) => {
+    const img = document.querySelector(sel);
+    return img && new URL(img.getAttribute('src'), location.href).pathname === want;
+  }, [`${of('image', 'image')}[data-visible="true"] img.media-image`, new URL(card.url, t.daemon.base).pathname]);
+  await admin.close();
+});
+
 test('the whole overlay with every library widget', { timeout: 30_000 }, async () => {
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(artifactsDir(), 'widget-library-overlay.png') });

@@ -251,6 +251,14 @@ test('image sequence: next/previous wrap around, start plays on its own, pause s
   assert.equal(await shownUrl(), paused, 'paused: no more changes');
   await page.waitForTimeout(700);
   await shoot('sequence', 'widget-image-sequence.png');
+  // A file the slideshow names is in use: deleting it is refused naming the widget, and a
+  // forced delete takes it out of the Images parameter.
+  const refused = await fetch(`${t.daemon.base}/api/media/${files[2].id}`, { method: 'DELETE' });
+  assert.equal(refused.status, 409);
+  assert.match((await refused.json()).error.message, /widget 'Sponsors' \(id \d+\) parameters/);
+  await t.call('DELETE', `/api/media/${files[2].id}?force=true`, undefined, [200, 204]);
+  const w = await t.call('GET', `/api/widgets/${ids.sequence}`);
+  assert.deepEqual(w.widget_parameters.images, [files[0].id, files[1].id]);
 });
 
 test('video player: play_video plays the clip, pause_video holds and resumes, it hides when the clip ends', { timeout: 60_000 }, async () => {

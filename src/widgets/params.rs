@@ -322,6 +322,27 @@ pub fn map_media(specs: &[ParamSpec], values: &mut Map, f: impl Fn(Id) -> Id) ->
     seen
 }
 
+/// Drops ids `keep` refuses from every `media` parameter in `values` (a file deleted from the
+/// library); a single id refused removes the parameter. Returns whether anything changed.
+pub fn retain_media(specs: &[ParamSpec], values: &mut Map, keep: impl Fn(Id) -> bool) -> bool {
+    let mut changed = false;
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        match values.get_mut(spec.name) {
+            Some(Value::Array(items)) => {
+                let before = items.len();
+                items.retain(|v| v.as_u64().is_none_or(&keep));
+                changed |= items.len() != before;
+            }
+            Some(v) if v.as_u64().is_some_and(|id| !keep(id)) => {
+                values.remove(spec.name);
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -728,6 +749,9 @@ mod tests {
         let mut v = map(json!({"images": [1, 2], "other": 1}));
         assert_eq!(map_media(&list, &mut v, |id| id + 10), vec![1, 2]);
         assert_eq!(v, map(json!({"images": [11, 12], "other": 1})));
+        assert!(retain_media(&list, &mut v, |id| id != 11));
+        assert_eq!(v["images"], json!([12]));
+        assert!(!retain_media(&list, &mut v, |_| true));
         let big = ParamSpec::media_list("images", "Images", MediaKind::Image, 2);
         assert!(
             validate_value(&big, &json!([3, 4, 5]))

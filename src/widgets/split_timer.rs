@@ -18,9 +18,9 @@ const TITLE: &str = "title_text";
 const CLOCK: &str = "clock";
 const MAX_SPLITS: usize = 20;
 /// The panel's top-left corner and width on the 1920×1080 stage (top right).
-const X: u32 = 1460;
-const Y: u32 = 40;
-const W: u32 = 420;
+const X: f64 = 1460.0;
+const Y: f64 = 40.0;
+const W: f64 = 420.0;
 
 crate::params! {
     pub struct Params {
@@ -177,29 +177,24 @@ fn render(p: &Params, s: &State) -> Vec<ElementChange> {
     let (n, fs) = (names.len(), p.font_size);
     let rh = (fs * 1.7).round();
     let line = look::Line::new(p.font, fs, &p.text_color);
-    let (x, w, top) = (X as f64 + 16.0, W as f64 - 32.0, Y as f64 + 24.0 + fs * 2.2);
+    let (x, w, top) = (X + 16.0, W - 32.0, Y + 24.0 + fs * 2.2);
     let title = line.clone().size(fs * 1.25).weight(900).align("center");
     let mut out = vec![set_props(
         TITLE,
-        title.at(&p.title, [x, Y as f64 + 16.0, w, rh], 7),
+        title.at(&p.title, [x, Y + 16.0, w, rh], 7),
     )];
     let current = s.started_at_ms.is_some().then_some(s.times.len());
     for (i, name) in names.iter().enumerate() {
         let y = top + i as f64 * rh;
         let mut row = line.at(name, [x, y, w, rh], 7);
-        let mut css = props! { "padding": "0 12px", "border-radius": "8px" };
-        if current == Some(i) {
-            css.insert(
-                "background".into(),
-                look::rgba(&p.current_color, 0.45).into(),
-            );
-            css.insert(
-                "box-shadow".into(),
-                format!("inset 4px 0 0 {}", p.current_color).into(),
-            );
-        }
-        if let Some(Value::Object(base)) = row.get_mut("css") {
-            base.extend(css);
+        // The current split: a band in the current colour with a bar at its left edge.
+        let band = current == Some(i);
+        if let Some(Value::Object(css)) = row.get_mut("css") {
+            css.extend(props! {
+                "padding": "0 12px", "border-radius": "8px",
+                "background": if band { look::rgba(&p.current_color, 0.45) } else { "transparent".into() },
+                "box-shadow": if band { format!("inset 4px 0 0 {}", p.current_color) } else { "none".into() },
+            });
         }
         let (time, time_color) = time_cell(p, s, i);
         let (delta, delta_color) = delta_cell(p, s, i);
@@ -243,7 +238,7 @@ fn render(p: &Params, s: &State) -> Vec<ElementChange> {
         "paused_at_ms": ms(s.started_at_ms.zip(end).map(|(a, b)| a + b)),
     });
     out.push(set_props(CLOCK, clock));
-    let height = clock_y - Y as f64 + clock_h + 12.0;
+    let height = clock_y - Y + clock_h + 12.0;
     out.push(set_props(
         PANEL,
         props! {
@@ -402,8 +397,12 @@ mod tests {
         assert_eq!(h.el("clock").properties["mode"], "countup");
         assert!(h.pending.is_empty(), "no server ticks");
         assert!(
-            h.el("split_0_name").properties["css"]["background"].is_string(),
+            h.el("split_0_name").properties["css"]["background"] != "transparent",
             "current split highlighted"
+        );
+        assert_eq!(
+            h.el("split_1_name").properties["css"]["background"],
+            "transparent"
         );
     }
 
@@ -478,7 +477,7 @@ mod tests {
         h.run("undo_split", json!({})).unwrap(); // nothing left: harmless
         assert_eq!(h.state["times"], json!([]));
         assert!(
-            h.el("split_0_name").properties["css"]["background"].is_string(),
+            h.el("split_0_name").properties["css"]["background"] != "transparent",
             "back on the first split"
         );
         // A skipped split has no segment: the next one is not compared as a segment either.

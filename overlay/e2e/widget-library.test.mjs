@@ -110,7 +110,7 @@ test('text ticker: set_text, stop_scroll, start_scroll — a seamless loop on tr
   await page.locator(`${content}[data-ticker="running"]`).waitFor();
   const copies = page.locator(`${content} .ticker-copy`);
   assert.equal(await copies.count(), 2);
-  assert.match(await copies.first().textContent(), /Giveaway at 500 followers/);
+  await copies.first().filter({ hasText: 'Giveaway at 500 followers' }).waitFor();
   // The track moves (transform changes between two frames) and only transform is animated.
   const motion = await page.evaluate((sel) => {
     const track = document.querySelector(`${sel} .ticker-track`);
@@ -157,6 +157,12 @@ test('split timer: a best run, then a run with a gold split, undo and skip', { t
   await run('splits', 'skip_split');
   await run('splits', 'next_split');
   await run('splits', 'undo_split');
+  // The REST answer comes at the commit; the overlay hears it a moment later.
+  await page.waitForFunction((sel) => {
+    const n = document.querySelector(sel);
+    return n && getComputedStyle(n).backgroundColor !== 'rgba(0, 0, 0, 0)';
+  }, `${of('splits', 'split_2_name')} .content-text`);
+  await page.locator(`${of('splits', 'split_2_time')} .content-text`, { hasText: /^\d+\.\d$/ }).waitFor();
   assert.equal(await text('split_1_time'), '—', 'the skipped split has no time');
   assert.match(await text('split_0_time'), /^\d+\.\d$/);
   assert.match(await text('split_0_delta'), /^\+\d+\.\d$/, 'behind the best run: it split at once');
@@ -341,6 +347,13 @@ test('admin: a media parameter is picked from the library (MediaPicker) and exec
     const img = document.querySelector(sel);
     return img && new URL(img.getAttribute('src'), location.href).pathname === want;
   }, [`${of('image', 'image')}[data-visible="true"] img.media-image`, new URL(card.url, t.daemon.base).pathname]);
+  // The widget library lists every new type with its description and icon.
+  await admin.getByRole('button', { name: 'Add widget' }).first().click();
+  const library = admin.locator('dialog[open]');
+  for (const w of Object.values(WIDGETS)) await library.locator(`[data-widget-class="${w.widget_class}"]`).waitFor();
+  await library.locator('[data-widget-class="CurrentGameWidget"]').scrollIntoViewIfNeeded();
+  await admin.waitForTimeout(400);
+  await library.screenshot({ path: join(artifactsDir(), 'widget-library-admin-add-widget.png') });
   await admin.close();
 });
 

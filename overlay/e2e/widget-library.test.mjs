@@ -210,12 +210,12 @@ test('image: set_image shows a library file, hide and show; a wrong file is a 42
   assert.deepEqual([spec.type, spec.media_kind], ['media', 'image']);
   const bad = await fetch(`${t.daemon.base}/api/widgets/${ids.image}/execute`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ feature: 'set_image', parameters: { image: tone.id } }),
+    body: JSON.stringify({ feature: 'set_image', parameters: { media: tone.id } }),
   });
   assert.equal(bad.status, 422);
-  assert.equal((await bad.json()).error.field, 'parameters.image');
+  assert.equal((await bad.json()).error.field, 'parameters.media');
 
-  await run('image', 'set_image', { image: logo.id });
+  await run('image', 'set_image', { media: logo.id });
   const img = page.locator(`${of('image', 'image')}[data-visible="true"] img.media-image`);
   await img.waitFor();
   assert.equal(new URL(await img.getAttribute('src'), t.daemon.base).pathname, new URL(logo.url, t.daemon.base).pathname);
@@ -336,10 +336,10 @@ test('admin: a media parameter is picked from the library (MediaPicker) and exec
   await admin.waitForSelector('[data-status="sync"][data-tone="ok"]', { state: 'attached', timeout: 15_000 });
   const panel = admin.locator('[data-panel]', { has: admin.getByRole('heading', { level: 3, name: 'Logo', exact: true }) });
   const form = panel.locator('[data-feature="set_image"]');
-  const select = form.locator('[data-field="image"] select');
+  const select = form.locator('[data-field="media"] select');
   await select.locator(`option[value="${card.id}"]`).waitFor({ state: 'attached' });
   assert.equal(await select.locator('option').first().textContent(), 'Choose a file…');
-  assert.equal(await form.locator('[data-field="image"]').getByText('An image from the media library').count(), 1);
+  assert.equal(await form.locator('[data-field="media"]').getByText('An image from the media library').count(), 1);
   await select.selectOption(String(card.id));
   await form.screenshot({ path: join(artifactsDir(), 'widget-library-admin-media-picker.png') });
   await form.getByRole('button', { name: /^Execute/ }).click();

@@ -26,7 +26,7 @@ crate::features! {
     pub enum Feature for Params as _p {
         /// Shows this image (replacing the one before).
         #[feature("set_image", "Set Image")]
-        SetImage { image: u64 = media("Image", MediaKind::Image) },
+        SetImage { media: u64 = media("Image", MediaKind::Image) },
         #[feature("show", "Show")]
         Show {},
         #[feature("hide", "Hide")]
@@ -64,8 +64,8 @@ impl Widget for ImageWidget {
 
     fn run(feature: Feature, _ctx: &Ctx<Self>) -> Out<Self> {
         match feature {
-            Feature::SetImage { image } => {
-                let mut change = set_media(IMAGE, "image", Some(image));
+            Feature::SetImage { media } => {
+                let mut change = set_media(IMAGE, "image", Some(media));
                 change.visible = Some(true);
                 Out::changes(vec![change])
             }
@@ -90,7 +90,7 @@ mod tests {
         let mut h = Harness::new("ImageWidget", json!({}));
         assert!(!h.el("image").visible, "nothing to show yet");
         h.add_media(4, MediaKind::Image);
-        h.run("set_image", json!({"image": 4})).unwrap();
+        h.run("set_image", json!({"media": 4})).unwrap();
         assert_eq!(h.el("image").media.get("image"), Some(&4));
         assert!(h.el("image").visible);
         assert!(
@@ -105,9 +105,9 @@ mod tests {
     fn set_image_refuses_missing_files_and_other_kinds() {
         let mut h = Harness::new("ImageWidget", json!({}));
         h.add_media(5, MediaKind::Audio);
-        for bad in [json!({"image": 5}), json!({"image": 99}), json!({})] {
+        for bad in [json!({"media": 5}), json!({"media": 99}), json!({})] {
             let e = h.run("set_image", bad).unwrap_err();
-            assert!(e.to_string().contains("image"), "{e}");
+            assert!(e.to_string().contains("media"), "{e}");
         }
         assert!(h.el("image").media.is_empty());
     }

@@ -763,3 +763,46 @@ async fn templates_say_what_they_contain_and_dry_runs_count_elements() {
         assert!(w.get("elements").is_none(), "{w}");
     }
 }
+
+/// A slideshow names its images in a `media` parameter, not in an element: a dashboard export
+/// takes those files along and an import points the parameter at the files' new ids.
+#[tokio::test]
+async fn media_parameters_travel_with_their_files_and_get_the_new_ids() {
+    let a = Daemon::start();
+    upload(&a, "unused.png", png(8, 8, 1)).await;
+    let first = upload(&a, "first.png", png(9, 9, 2)).await;
+    let second = upload(&a, "second.png", png(10, 10, 3)).await;
+    let dash = post_json(&a, "/api/dashboards", json!({"name": "Show"})).await;
+    post_json(
+        &a,
+        "/api/widgets",
+        json!({"widget_class": "ImageSequenceWidget", "name": "Sponsors",
+               "dashboard_ids": [dash["id"]], "widget_parameters": {"images": [second, first]}}),
+    )
+    .await;
+    let bundle = export(&a, &format!("?dashboards={}", dash["id"])).await;
+
+    let b = Daemon::start();
+    let (s, report) = import(&b, "", bundle).await;
+    assert_eq!(s, 200, "{report}");
+    let (_, media) = call(&http(), "GET", &b.url("/api/media?limit=100"), None).await;
+    let id_of = |name: &str| {
+        media
+            .as_array()
+            .and_then(|all| all.iter().find(|m| m["original_name"] == name))
+            .and_then(|m| m["id"].as_u64())
+    };
+    assert!(
+        id_of("unused.png").is_none(),
+        "only what the dashboard uses"
+    );
+    let (_, widgets) = call(&http(), "GET", &b.url("/api/widgets"), None).await;
+    let w = widgets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["name"] == "Sponsors"))
+        .cloned()
+        .expect("imported");
+    let want = json!([id_of("second.png"), id_of("first.png")]);
+    assert_eq!(w["widget_parameters"]["images"], want);
+    assert_ne!(want, json!([second, first]), "the files got new ids");
+}

@@ -61,6 +61,15 @@ pub fn manifest(r: &StoreReader, dashboards: Option<&[Id]>) -> Result<Manifest, 
                 }
             })
             .collect();
+        // Files a widget's `media` parameters name (a slideshow's images) travel along too.
+        if let Some(wtype) = crate::widgets::lookup(&w.widget_class) {
+            let mut params = w.widget_parameters.clone();
+            used_media.extend(crate::widgets::params::map_media(
+                &wtype.parameters(),
+                &mut params,
+                |id| id,
+            ));
+        }
         bundle_widgets.push(BundleWidget {
             id: w.id,
             widget_class: w.widget_class.clone(),

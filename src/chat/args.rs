@@ -209,6 +209,26 @@ fn convert(spec: &ParamSpec, raw: &str) -> Result<Value, ArgError> {
             }
             Ok(num_value(snap(spec, n)))
         }
+        // A library file by its id (`!show 12`); the engine checks it exists and fits.
+        ParamType::Media => {
+            let id = |s: &str| {
+                s.trim()
+                    .trim_start_matches('#')
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .map(Value::from)
+                    .ok_or_else(|| ArgError::on(spec, format!("{} is not a media id", echo(s))))
+            };
+            if spec.multiple {
+                raw.split(',')
+                    .map(id)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Value::Array)
+            } else {
+                id(raw)
+            }
+        }
         ParamType::Text => {
             if let Some(max) = spec.max_length
                 && raw.chars().count() > max

@@ -31,7 +31,7 @@ pub fn render_for(specs: &[ParamSpec], parameters: &Map, vars: &[(&str, String)]
         };
         match (spec.kind, &*v) {
             (ParamType::Text, Value::Number(n)) => *v = Value::from(n.to_string()),
-            (ParamType::Number | ParamType::Slider, Value::String(s)) => {
+            (ParamType::Number | ParamType::Slider | ParamType::Media, Value::String(s)) => {
                 if let Some(n) = parse_number(s) {
                     *v = num_value(n);
                 }

@@ -45,7 +45,7 @@ fn describe(s: &ParamSpec, last: bool) -> String {
             (None, None) => s.name.to_string(),
         },
         ParamType::Checkbox => format!("{} yes|no", s.name),
-        ParamType::Color => s.name.to_string(),
+        ParamType::Color | ParamType::Media => s.name.to_string(),
         ParamType::Text if last => format!("{}...", s.name),
         ParamType::Text => s.name.to_string(),
     }

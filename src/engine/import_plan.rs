@@ -183,7 +183,12 @@ pub fn plan_import(
                     return Err(unknown_class(&field, &w.widget_class));
                 };
                 let mut new = s.world.widgets[&id].clone();
-                new.widget_parameters = params::validate(&wtype.parameters(), &w.widget_parameters)
+                let specs = wtype.parameters();
+                let mut given = w.widget_parameters.clone();
+                params::map_media(&specs, &mut given, |id| {
+                    media_ids.get(&id).copied().unwrap_or(id)
+                });
+                new.widget_parameters = params::validate_in(&specs, &given, &s.world)
                     .map_err(|e| EngineError::param(&format!("{field}.widget_parameters"), e))?;
                 new.state = w.state.clone();
                 s.write(Write::Widget(id, Some(new)));
@@ -202,14 +207,19 @@ pub fn plan_import(
                     it.new_name = Some(n.clone());
                     n
                 };
-                if widgets::lookup(&w.widget_class).is_none() {
+                let Some(wtype) = widgets::lookup(&w.widget_class) else {
                     return Err(unknown_class(&field, &w.widget_class));
-                }
+                };
+                // The bundle's files got new ids here: so do a widget's `media` parameters.
+                let mut given = w.widget_parameters.clone();
+                params::map_media(&wtype.parameters(), &mut given, |id| {
+                    media_ids.get(&id).copied().unwrap_or(id)
+                });
                 let p = s.run(
                     Request::CreateWidget {
                         widget_class: w.widget_class.clone(),
                         name,
-                        widget_parameters: w.widget_parameters.clone(),
+                        widget_parameters: given,
                         dashboard_ids: Vec::new(),
                     },
                     &field,

@@ -9,6 +9,7 @@ use super::writes::Plan;
 use crate::media::MediaKind;
 use crate::model::{Element, ElementType, Id, Kind, Media, MediaPool, MediaRoles, Pick};
 use crate::store::Write;
+use crate::widgets::params;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -132,8 +133,19 @@ pub fn users(world: &World, id: Id) -> Vec<(&Element, Vec<String>)> {
 pub fn delete(world: &World, id: Id, force: bool) -> Result<Plan, EngineError> {
     media(world, id)?;
     let users = users(world, id);
-    if !users.is_empty() && !force {
-        let named: Vec<String> = users
+    // Widgets whose `media` parameters name the file (a slideshow's images).
+    let mut in_params: Vec<crate::model::Widget> = Vec::new();
+    for w in world.widgets.values() {
+        let Some(wtype) = crate::widgets::lookup(&w.widget_class) else {
+            continue;
+        };
+        let mut w = w.clone();
+        if params::retain_media(&wtype.parameters(), &mut w.widget_parameters, |m| m != id) {
+            in_params.push(w);
+        }
+    }
+    if (!users.is_empty() || !in_params.is_empty()) && !force {
+        let mut named: Vec<String> = users
             .iter()
             .map(|(e, roles)| {
                 let wname = world
@@ -149,12 +161,20 @@ pub fn delete(world: &World, id: Id, force: bool) -> Result<Plan, EngineError> {
                 )
             })
             .collect();
+        named.extend(
+            in_params
+                .iter()
+                .map(|w| format!("widget '{}' (id {}) parameters", w.name, w.id)),
+        );
         return Err(EngineError::Conflict(format!(
-            "media {id} is in use by {}; delete with ?force=true to clear those roles",
+            "media {id} is in use by {}; delete with ?force=true to clear those roles and parameters",
             named.join("; ")
         )));
     }
-    let mut writes = Vec::new();
+    let mut writes: Vec<Write> = in_params
+        .into_iter()
+        .map(|w| Write::Widget(w.id, Some(w)))
+        .collect();
     for (e, roles) in users {
         let mut e = e.clone();
         for r in roles {

@@ -76,6 +76,13 @@ pub fn apply_change(e: &mut Element, c: &ElementChange) {
         e.visible = v;
     }
     merge(&mut e.properties, &c.properties);
+    for (role, id) in &c.media {
+        e.media_pools.remove(role);
+        match id {
+            Some(id) => e.media.insert(role.clone(), *id),
+            None => e.media.remove(role),
+        };
+    }
 }
 
 /// A committed request: the id it was about and what the caller must ask of OBS now.

@@ -110,9 +110,10 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                 effects: Vec::new(),
             };
             if let Some(patch) = widget_parameters {
-                new.widget_parameters =
-                    params::validate_patch(&wtype.parameters(), &w.widget_parameters, patch)
-                        .map_err(|e| EngineError::param("widget_parameters", e))?;
+                let specs = wtype.parameters();
+                new.widget_parameters = params::validate_patch(&specs, &w.widget_parameters, patch)
+                    .and_then(|v| params::check_media(&specs, &v, world).map(|()| v))
+                    .map_err(|e| EngineError::param("widget_parameters", e))?;
                 let elements = world.elements_of(*id);
                 let ctx = FeatureCtx {
                     params: &new.widget_parameters,
@@ -120,6 +121,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                     elements: &elements,
                     now_ms,
                     seed,
+                    media: world,
                 };
                 let outcome = wtype.parameters_changed(&ctx).map_err(feature_error)?;
                 plan.writes = outcome_writes(world, &new, outcome, now_ms)?;
@@ -259,6 +261,7 @@ pub fn execute(
         elements: &elements,
         now_ms,
         seed,
+        media: world,
     };
     let outcome = wtype
         .run(feature, parameters, &ctx)
@@ -355,7 +358,7 @@ fn create_widget(
                 .join(", ")
         ),
     })?;
-    let params = params::validate(&wtype.parameters(), input)
+    let params = params::validate_in(&wtype.parameters(), input, world)
         .map_err(|e| EngineError::param("widget_parameters", e))?;
     let state = wtype.initial_state(&params).map_err(feature_error)?;
     let templates = wtype.elements(&params).map_err(feature_error)?;

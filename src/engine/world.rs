@@ -147,3 +147,24 @@ fn put<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) -> Option<
         None => map.remove(&key),
     }
 }
+
+/// Feature and widget parameters of type `media` are checked against the library in memory.
+impl crate::widgets::params::MediaLibrary for World {
+    fn media_kind(&self, id: Id) -> Option<crate::media::MediaKind> {
+        self.media.get(&id).and_then(super::media_plan::kind_of)
+    }
+    fn media_name(&self, id: Id) -> Option<String> {
+        let m = self.media.get(&id)?;
+        let name = m.display_name_or_original();
+        // "airhorn.mp3" reads better on stream as "airhorn".
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        Some(
+            if m.display_name.is_empty() {
+                stem
+            } else {
+                name
+            }
+            .to_string(),
+        )
+    }
+}

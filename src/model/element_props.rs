@@ -16,6 +16,9 @@ pub const MAX_POS: f64 = 8192.0;
 const MAX_Z: f64 = 100_000.0;
 const MAX_FONT: f64 = 1000.0;
 const MAX_CSS_VALUE: usize = 2000;
+/// Largest built-in icon (`src`) an image element carries inline.
+const MAX_SRC: usize = 32 * 1024;
+const INLINE_IMAGES: &[&str] = &["data:image/svg+xml,", "data:image/png;base64,"];
 
 /// The field (dotted path under `properties`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +80,20 @@ pub fn validate(patch: &Map) -> Result<(), PropError> {
                 }
             }
             "css" => css(value)?,
+            "ticker" => ticker(value)?,
+            "src" => {
+                let ok = value.as_str().is_some_and(|s| {
+                    s.len() <= MAX_SRC && INLINE_IMAGES.iter().any(|p| s.starts_with(p))
+                });
+                if !ok {
+                    return Err(err(
+                        key,
+                        format!(
+                            "src must be a data:image/svg+xml, or data:image/png;base64, URI of at most {MAX_SRC} bytes (files go in the media library)"
+                        ),
+                    ));
+                }
+            }
             "media_roles" => {
                 return Err(err(
                     key,
@@ -208,6 +225,31 @@ fn looped(v: &Value) -> Result<(), PropError> {
                     "loop takes type, duration, intensity and easing",
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// A text element's marquee (docs/protocol.md `ticker`): speed and gap in px, a direction,
+/// and whether it moves.
+fn ticker(v: &Value) -> Result<(), PropError> {
+    for (k, v) in object("ticker", v)? {
+        let f = format!("ticker.{k}");
+        let ok = match k.as_str() {
+            "speed" => number(&f, v).is_ok_and(|n| (1.0..=2000.0).contains(&n)),
+            "gap" => number(&f, v).is_ok_and(|n| (0.0..=2000.0).contains(&n)),
+            "direction" => matches!(v.as_str(), Some("left" | "right")),
+            "running" => v.is_boolean(),
+            _ => return Err(err(f, "ticker takes speed, direction, running and gap")),
+        };
+        if !ok {
+            let allowed = match k.as_str() {
+                "speed" => "a number from 1 to 2000 (px/s)",
+                "gap" => "a number from 0 to 2000 (px)",
+                "direction" => "left or right",
+                _ => "true or false",
+            };
+            return Err(err(&f, format!("{f} must be {allowed}")));
         }
     }
     Ok(())
@@ -418,6 +460,44 @@ mod tests {
             field(json!({"media_roles": ["x"]})),
             "properties.media_roles"
         );
+    }
+
+    #[test]
+    fn ticker_edits_are_checked() {
+        check(json!({"ticker": {"speed": 200, "direction": "right", "running": false, "gap": 40}}))
+            .expect("a valid ticker");
+        assert_eq!(
+            field(json!({"ticker": {"speed": 0}})),
+            "properties.ticker.speed"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"direction": "up"}})),
+            "properties.ticker.direction"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"running": "yes"}})),
+            "properties.ticker.running"
+        );
+        assert_eq!(
+            field(json!({"ticker": {"loop": 1}})),
+            "properties.ticker.loop"
+        );
+        assert_eq!(field(json!({"ticker": 3})), "properties.ticker");
+    }
+
+    #[test]
+    fn src_takes_only_inline_images() {
+        check(json!({"src": "data:image/svg+xml,%3Csvg/%3E"})).expect("an inline SVG");
+        assert_eq!(
+            field(json!({"src": "https://example.com/x.png"})),
+            "properties.src"
+        );
+        assert_eq!(
+            field(json!({"src": "javascript:alert(1)"})),
+            "properties.src"
+        );
+        let big = format!("data:image/svg+xml,{}", "a".repeat(MAX_SRC));
+        assert_eq!(field(json!({"src": big})), "properties.src");
     }
 
     fn behavior_field(v: Value) -> String {

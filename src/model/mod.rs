@@ -126,6 +126,10 @@ pub struct ElementChange {
     /// Merged into the element's properties key by key; `null` removes a key.
     #[serde(default)]
     pub properties: Map,
+    /// Media roles to set (a library id, checked by the feature's `media` parameter) or clear
+    /// (`None`); setting a role replaces a pool the admin assigned to it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub media: BTreeMap<String, Option<Id>>,
 }
 
 /// Something a feature asks of the outside world, performed after the commit by whoever ran

@@ -128,6 +128,7 @@ fn trigger_blast(
             name: name.into(),
             visible: Some(true),
             properties,
+            ..Default::default()
         }
     };
     let changes = vec![

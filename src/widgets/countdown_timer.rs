@@ -240,6 +240,7 @@ fn running(s: State, ctx: &Ctx<CountdownTimerWidget>) -> Out<CountdownTimerWidge
         name: CLOCK.into(),
         visible: Some(true),
         properties: s.clock(),
+        ..Default::default()
     }];
     changes.push(set_visible(LABEL, !ctx.params.label.trim().is_empty()));
     changes.extend(times_up(false, ctx));
@@ -288,6 +289,7 @@ fn finish(s: State, ctx: &Ctx<CountdownTimerWidget>) -> Out<CountdownTimerWidget
         name: CLOCK.into(),
         visible: Some(true),
         properties: done.clock(),
+        ..Default::default()
     }];
     changes.extend(times_up(true, ctx));
     Out::changes(changes).state(done).cancel(FINISH)
@@ -305,6 +307,7 @@ fn times_up(show: bool, ctx: &Ctx<CountdownTimerWidget>) -> Vec<ElementChange> {
             name: SOUND.into(),
             visible: Some(true),
             properties: props! { "trigger_id": ctx.next_trigger(SOUND) },
+            ..Default::default()
         });
     } else {
         out.push(set_visible(SOUND, false));

@@ -115,6 +115,7 @@ impl Widget for DonationGoalWidget {
                             properties: props! {
                                 "text": format!("Thank you, {donor}! ({})", money(symbol, amount)),
                             },
+                            ..Default::default()
                         });
                         out
                     }
@@ -136,6 +137,7 @@ impl Widget for DonationGoalWidget {
                     name: DONOR.into(),
                     visible: Some(false),
                     properties: props! { "text": "" },
+                    ..Default::default()
                 });
                 Out::changes(changes)
                     .state(State::default())

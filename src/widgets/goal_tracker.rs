@@ -153,6 +153,7 @@ impl Widget for GoalTrackerWidget {
                             "colors": [p.bar_color],
                             "trigger_id": ctx.next_trigger(CELEBRATION),
                         },
+                        ..Default::default()
                     });
                     out = out.change_after(
                         "end_celebration",

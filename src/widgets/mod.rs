@@ -7,6 +7,8 @@
 mod alert;
 pub mod color;
 mod declare;
+mod icons;
+mod look;
 pub mod params;
 mod progress;
 #[cfg(any(test, feature = "test-widgets"))]
@@ -17,16 +19,24 @@ mod chat_box;
 mod cheer_alert;
 mod confetti_alert;
 mod countdown_timer;
+mod current_game;
 mod death_counter;
 mod donation_alert;
 mod donation_goal;
 mod follower_alert;
 mod goal_tracker;
+mod image;
+mod image_sequence;
 mod obs_scene;
 mod poll;
 mod raid_alert;
+mod social_media;
+mod sound_board;
+mod split_timer;
 mod subscriber_alert;
 mod text;
+mod text_ticker;
+mod video_player;
 mod wheel_spinner;
 
 use crate::model::{Element, ElementChange, ElementType, FeatureCall, Map};
@@ -45,6 +55,14 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<countdown_timer::CountdownTimerWidget>::NEW,
     &Typed::<wheel_spinner::WheelSpinnerWidget>::NEW,
     &Typed::<goal_tracker::GoalTrackerWidget>::NEW,
+    &Typed::<text_ticker::TextTickerWidget>::NEW,
+    &Typed::<split_timer::SplitTimerWidget>::NEW,
+    &Typed::<social_media::SocialMediaWidget>::NEW,
+    &Typed::<image::ImageWidget>::NEW,
+    &Typed::<image_sequence::ImageSequenceWidget>::NEW,
+    &Typed::<video_player::VideoPlayerWidget>::NEW,
+    &Typed::<sound_board::SoundBoardWidget>::NEW,
+    &Typed::<current_game::CurrentGameWidget>::NEW,
     &Typed::<chat_box::ChatBoxWidget>::NEW,
     &Typed::<follower_alert::FollowerAlertWidget>::NEW,
     &Typed::<subscriber_alert::SubscriberAlertWidget>::NEW,
@@ -126,6 +144,8 @@ pub struct FeatureCtx<'a> {
     pub now_ms: u64,
     /// The execution's random seed (recorded in the audit entry).
     pub seed: u64,
+    /// The media library, for `media` parameters (their files must exist and fit).
+    pub media: &'a dyn params::MediaLibrary,
 }
 
 /// A follow-up the engine runs later (persisted, survives restarts).
@@ -276,7 +296,7 @@ pub fn set_visible(name: &str, visible: bool) -> ElementChange {
     ElementChange {
         name: name.to_string(),
         visible: Some(visible),
-        properties: Map::new(),
+        ..ElementChange::default()
     }
 }
 
@@ -284,7 +304,16 @@ pub fn set_visible(name: &str, visible: bool) -> ElementChange {
 pub fn set_props(name: &str, properties: Map) -> ElementChange {
     ElementChange {
         name: name.to_string(),
-        visible: None,
         properties,
+        ..ElementChange::default()
+    }
+}
+
+/// An element change that puts library media `id` in `role` (`None` clears the role).
+pub fn set_media(name: &str, role: &str, id: Option<crate::model::Id>) -> ElementChange {
+    ElementChange {
+        name: name.to_string(),
+        media: [(role.to_string(), id)].into(),
+        ..ElementChange::default()
     }
 }

@@ -3,7 +3,8 @@
 
 use super::color;
 use super::typed::Choice;
-use crate::model::Map;
+use crate::media::MediaKind;
+use crate::model::{Id, Map};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -17,6 +18,8 @@ pub enum ParamType {
     Color,
     Number,
     Slider,
+    /// A file of the media library, by id; `media_kind` says which kind it must be.
+    Media,
 }
 
 /// One parameter of a feature or a widget (PROTOCOL.md `ParamSpec`).
@@ -44,6 +47,15 @@ pub struct ParamSpec {
     pub step: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<usize>,
+    /// The kind of file a `media` parameter takes: `image`, `video` or `audio`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "image")]
+    pub media_kind: Option<&'static str>,
+    /// A `media` parameter holding a list of ids (at most `max_items`) instead of one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub multiple: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
 }
 
 impl ParamSpec {
@@ -60,6 +72,9 @@ impl ParamSpec {
             max: None,
             step: None,
             max_length: None,
+            media_kind: None,
+            multiple: false,
+            max_items: None,
         }
     }
     pub fn dropdown(name: &'static str, display: &'static str, options: &[&'static str]) -> Self {
@@ -117,6 +132,27 @@ impl ParamSpec {
             max: Some(max),
             step: Some(step),
             ..Self::new(name, display, ParamType::Slider)
+        }
+    }
+    /// A media-library file of `kind` (its id); checked against the library by
+    /// [`validate_in`].
+    pub fn media(name: &'static str, display: &'static str, kind: MediaKind) -> Self {
+        Self {
+            media_kind: Some(kind.as_str()),
+            ..Self::new(name, display, ParamType::Media)
+        }
+    }
+    /// Up to `max` media-library files of `kind`, in order (a list of ids, no repeats).
+    pub fn media_list(
+        name: &'static str,
+        display: &'static str,
+        kind: MediaKind,
+        max: usize,
+    ) -> Self {
+        Self {
+            multiple: true,
+            max_items: Some(max),
+            ..Self::media(name, display, kind)
         }
     }
     pub fn step(mut self, step: f64) -> Self {
@@ -201,6 +237,120 @@ pub fn validate(specs: &[ParamSpec], input: &Map) -> Result<Map, ParamError> {
     Ok(out)
 }
 
+/// What the validator needs to know of the media library: the kind of a file, `None` when
+/// there is no such file. The engine's world implements it; tests use a map.
+pub trait MediaLibrary {
+    fn media_kind(&self, id: Id) -> Option<MediaKind>;
+    /// The file's name as the streamer gave it (for a "now playing" line).
+    fn media_name(&self, _id: Id) -> Option<String> {
+        None
+    }
+    /// How long the file plays, when its container says (to hide a sound once it ended).
+    fn media_duration_ms(&self, _id: Id) -> Option<u64> {
+        None
+    }
+}
+
+/// [`validate`], then every `media` parameter checked against `library`: the file must exist
+/// and be of the spec's kind, so a feature never shows a deleted or wrong file.
+pub fn validate_in(
+    specs: &[ParamSpec],
+    input: &Map,
+    library: &dyn MediaLibrary,
+) -> Result<Map, ParamError> {
+    let out = validate(specs, input)?;
+    check_media(specs, &out, library)?;
+    Ok(out)
+}
+
+/// The library half of [`validate_in`], for values [`validate`] already accepted.
+pub fn check_media(
+    specs: &[ParamSpec],
+    values: &Map,
+    library: &dyn MediaLibrary,
+) -> Result<(), ParamError> {
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        let ids: Vec<Id> = match values.get(spec.name) {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_u64).collect(),
+            Some(v) => v.as_u64().into_iter().collect(),
+            None => Vec::new(),
+        };
+        for id in ids {
+            check_one(spec, id, library)?;
+        }
+    }
+    Ok(())
+}
+
+/// One file of a `media` parameter: it must be in the library and of the spec's kind.
+fn check_one(spec: &ParamSpec, id: Id, library: &dyn MediaLibrary) -> Result<(), ParamError> {
+    let want = spec.media_kind.unwrap_or("file");
+    let message = match library.media_kind(id) {
+        Some(kind) if kind.as_str() == want => return Ok(()),
+        None => format!(
+            "parameter '{}': media {id} is not in the media library",
+            spec.name
+        ),
+        Some(kind) => format!(
+            "parameter '{}' takes {} {want}, but media {id} is {} {}",
+            spec.name,
+            article(want),
+            article(kind.as_str()),
+            kind.as_str()
+        ),
+    };
+    Err(ParamError::new(spec.name, message))
+}
+
+/// Rewrites the ids of every `media` parameter in `values` (an import gives files new ids);
+/// returns the ids seen before rewriting, so an export can take those files along.
+pub fn map_media(specs: &[ParamSpec], values: &mut Map, f: impl Fn(Id) -> Id) -> Vec<Id> {
+    let mut seen = Vec::new();
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        let mut one = |v: &mut Value| {
+            if let Some(id) = v.as_u64() {
+                seen.push(id);
+                *v = Value::from(f(id));
+            }
+        };
+        match values.get_mut(spec.name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(&mut one),
+            Some(v) => one(v),
+            None => {}
+        }
+    }
+    seen
+}
+
+/// Drops ids `keep` refuses from every `media` parameter in `values` (a file deleted from the
+/// library); a single id refused removes the parameter. Returns whether anything changed.
+pub fn retain_media(specs: &[ParamSpec], values: &mut Map, keep: impl Fn(Id) -> bool) -> bool {
+    let mut changed = false;
+    for spec in specs.iter().filter(|s| s.kind == ParamType::Media) {
+        match values.get_mut(spec.name) {
+            Some(Value::Array(items)) => {
+                let before = items.len();
+                items.retain(|v| v.as_u64().is_none_or(&keep));
+                changed |= items.len() != before;
+            }
+            Some(v) if v.as_u64().is_some_and(|id| !keep(id)) => {
+                values.remove(spec.name);
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Merges `patch` over `current` (a `null` resets to the default) and validates the result.
 pub fn validate_patch(specs: &[ParamSpec], current: &Map, patch: &Map) -> Result<Map, ParamError> {
     let mut merged = current.clone();
@@ -242,6 +392,11 @@ fn allowed_hint(spec: &ParamSpec) -> String {
         ParamType::Color => " (a color like #FF5733 or red)".into(),
         ParamType::Checkbox => " (true or false)".into(),
         ParamType::Text => String::new(),
+        ParamType::Media => format!(
+            " (the id of {} {} in the media library)",
+            article(spec.media_kind.unwrap_or("file")),
+            spec.media_kind.unwrap_or("file")
+        ),
     }
 }
 
@@ -387,6 +542,43 @@ pub fn validate_value(spec: &ParamSpec, v: &Value) -> Result<Value, String> {
             }
             Ok(num_value(n))
         }
+        ParamType::Media if spec.multiple => {
+            let kind = spec.media_kind.unwrap_or("file");
+            let max = spec.max_items.unwrap_or(50);
+            let items = v.as_array().ok_or_else(|| {
+                format!("parameter '{name}' must be a list of {kind} ids from the media library, got {}", type_name(v))
+            })?;
+            let mut out: Vec<Value> = Vec::new();
+            for item in items {
+                let id = item
+                    .as_u64()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| format!("parameter '{name}' takes media ids, got {item}"))?;
+                if !out.contains(&Value::from(id)) {
+                    out.push(Value::from(id));
+                }
+            }
+            if out.len() > max {
+                return Err(format!(
+                    "parameter '{name}' takes at most {max} files, got {}",
+                    out.len()
+                ));
+            }
+            Ok(Value::Array(out))
+        }
+        ParamType::Media => {
+            let kind = spec.media_kind.unwrap_or("file");
+            v.as_u64().filter(|id| *id > 0).map(Value::from).ok_or_else(|| {
+                format!(
+                    "parameter '{name}' must be the id of {} {kind} in the media library, got {}",
+                    article(kind),
+                    match v {
+                        Value::Number(n) => n.to_string(),
+                        _ => type_name(v).to_string(),
+                    }
+                )
+            })
+        }
     }
 }
 
@@ -504,6 +696,68 @@ mod tests {
         assert_eq!(out["count"], 100);
         assert_eq!(out["color"], "#AABBCC");
         assert_eq!(out["intensity"], "Low");
+    }
+
+    struct Library;
+    impl MediaLibrary for Library {
+        fn media_kind(&self, id: Id) -> Option<MediaKind> {
+            match id {
+                1 => Some(MediaKind::Image),
+                2 => Some(MediaKind::Audio),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn media_takes_an_id_of_the_right_kind_from_the_library() {
+        let specs = [ParamSpec::media("image", "Image", MediaKind::Image)];
+        let out = validate_in(&specs, &map(json!({"image": 1})), &Library).unwrap();
+        assert_eq!(out["image"], 1);
+        for (bad, says) in [
+            (
+                json!({"image": 2}),
+                "takes an image, but media 2 is an audio",
+            ),
+            (json!({"image": 9}), "media 9 is not in the media library"),
+            (json!({"image": "1"}), "must be the id of an image"),
+            (json!({"image": 1.5}), "got 1.5"),
+            (json!({"image": 0}), "must be the id"),
+            (json!({}), "the id of an image in the media library"),
+        ] {
+            let e = validate_in(&specs, &map(bad), &Library).unwrap_err();
+            assert_eq!(e.field, "image");
+            assert!(e.message.contains(says), "{}", e.message);
+        }
+        let spec = serde_json::to_value(&specs[0]).unwrap();
+        assert_eq!(spec["type"], "media");
+        assert_eq!(spec["media_kind"], "image");
+        assert!(spec.get("multiple").is_none());
+
+        let list = [ParamSpec::media_list(
+            "images",
+            "Images",
+            MediaKind::Image,
+            2,
+        )];
+        let out = validate_in(&list, &map(json!({"images": [1, 1]})), &Library).unwrap();
+        assert_eq!(out["images"], json!([1]));
+        for bad in [json!([1, 2]), json!([1, 9]), json!(1), json!([1, 0])] {
+            let e = validate_in(&list, &map(json!({"images": bad})), &Library).unwrap_err();
+            assert_eq!(e.field, "images", "{bad}");
+        }
+        let mut v = map(json!({"images": [1, 2], "other": 1}));
+        assert_eq!(map_media(&list, &mut v, |id| id + 10), vec![1, 2]);
+        assert_eq!(v, map(json!({"images": [11, 12], "other": 1})));
+        assert!(retain_media(&list, &mut v, |id| id != 11));
+        assert_eq!(v["images"], json!([12]));
+        assert!(!retain_media(&list, &mut v, |_| true));
+        let big = ParamSpec::media_list("images", "Images", MediaKind::Image, 2);
+        assert!(
+            validate_value(&big, &json!([3, 4, 5]))
+                .unwrap_err()
+                .contains("at most 2")
+        );
     }
 
     #[test]

@@ -314,6 +314,7 @@ fn start_poll(question: &str, options: &str, ctx: &Ctx<PollWidget>) -> Out<PollW
         name: QUESTION.into(),
         visible: Some(true),
         properties: props! { "text": poll.question, "font_size": font },
+        ..Default::default()
     }];
     changes.extend(bar_changes(p, &poll));
     changes.push(ElementChange {
@@ -326,11 +327,13 @@ fn start_poll(question: &str, options: &str, ctx: &Ctx<PollWidget>) -> Out<PollW
             "duration_s": if p.auto_close { p.poll_duration } else { 0 },
             "paused_at_ms": null,
         },
+        ..Default::default()
     });
     changes.push(ElementChange {
         name: RESULT.into(),
         visible: Some(false),
         properties: props! { "text": "" },
+        ..Default::default()
     });
     let out = Out::changes(changes).state(poll);
     if p.auto_close {
@@ -370,11 +373,13 @@ fn end_poll(mut poll: Poll, ctx: &Ctx<PollWidget>) -> Out<PollWidget> {
         name: TIMER.into(),
         visible: Some(false),
         properties: props! { "paused_at_ms": paused_at },
+        ..Default::default()
     });
     changes.push(ElementChange {
         name: RESULT.into(),
         visible: Some(true),
         properties: props! { "text": result_text(&poll) },
+        ..Default::default()
     });
     Out::changes(changes).state(poll).cancel(END_KEY)
 }
@@ -384,6 +389,7 @@ fn reset_poll(p: &Params) -> Out<PollWidget> {
         name: QUESTION.into(),
         visible: Some(false),
         properties: props! { "text": "" },
+        ..Default::default()
     }];
     // Hidden, empty bars that keep their color, so nothing stale flashes on the next show.
     changes.extend(bar_changes(p, &Poll::default()));
@@ -391,11 +397,13 @@ fn reset_poll(p: &Params) -> Out<PollWidget> {
         name: TIMER.into(),
         visible: Some(false),
         properties: props! { "started_at_ms": null, "paused_at_ms": null },
+        ..Default::default()
     });
     changes.push(ElementChange {
         name: RESULT.into(),
         visible: Some(false),
         properties: props! { "text": "" },
+        ..Default::default()
     });
     Out::changes(changes).state(Poll::default()).cancel(END_KEY)
 }
@@ -452,6 +460,7 @@ fn bar_changes(p: &Params, poll: &Poll) -> Vec<ElementChange> {
                     },
                     "votes": count,
                 },
+                ..Default::default()
             }
         })
         .collect()

@@ -7,6 +7,7 @@ use super::params::{self, ParamError};
 use super::typed::{Ctx, NoParams, Out, Typed, Widget};
 use super::*;
 use crate::model::Element;
+use std::collections::BTreeMap;
 
 /// Widgets that exist only for tests: found by [`lookup`], never in [`REGISTRY`].
 pub static TEST_REGISTRY: &[&dyn WidgetType] =
@@ -22,6 +23,25 @@ pub struct Harness {
     pub seed: u64,
     /// Scheduled follow-ups by key, as the engine would keep them.
     pub pending: Vec<FollowUp>,
+    /// The media library `media` parameters are checked against (id → kind).
+    pub library: Library,
+}
+
+/// A media library in memory: `Harness::add_media` puts files in it (named `media <id>`).
+#[derive(Default)]
+pub struct Library(pub BTreeMap<crate::model::Id, crate::media::MediaKind>);
+
+impl params::MediaLibrary for Library {
+    fn media_kind(&self, id: crate::model::Id) -> Option<crate::media::MediaKind> {
+        self.0.get(&id).copied()
+    }
+    fn media_name(&self, id: crate::model::Id) -> Option<String> {
+        self.0.contains_key(&id).then(|| format!("media {id}"))
+    }
+    /// Every file plays `id` seconds.
+    fn media_duration_ms(&self, id: crate::model::Id) -> Option<u64> {
+        self.0.contains_key(&id).then_some(id * 1000)
+    }
 }
 
 impl Harness {
@@ -37,6 +57,7 @@ impl Harness {
             now_ms: 1_000_000,
             seed: 7,
             pending: Vec::new(),
+            library: Library::default(),
         };
         for t in widget.elements(&h.params).expect("elements") {
             h.add(t);
@@ -71,7 +92,13 @@ impl Harness {
             elements: refs,
             now_ms: self.now_ms,
             seed: self.seed,
+            media: &self.library,
         }
+    }
+
+    /// Puts media `id` of `kind` in the harness's library.
+    pub fn add_media(&mut self, id: crate::model::Id, kind: crate::media::MediaKind) {
+        self.library.0.insert(id, kind);
     }
 
     /// Runs a feature and applies its outcome like the engine does.
@@ -86,7 +113,10 @@ impl Harness {
     /// Edits parameters (merge) and applies `parameters_changed`.
     pub fn set_params(&mut self, patch: serde_json::Value) -> Result<Outcome, ParamError> {
         let patch = patch.as_object().cloned().unwrap_or_default();
-        self.params = params::validate_patch(&self.widget.parameters(), &self.params, &patch)?;
+        let specs = self.widget.parameters();
+        let next = params::validate_patch(&specs, &self.params, &patch)?;
+        params::check_media(&specs, &next, &self.library)?;
+        self.params = next;
         let refs: Vec<&Element> = self.elements.iter().collect();
         let out = self
             .widget
@@ -299,6 +329,7 @@ impl Widget for ListWidget {
                     name: "banner".into(),
                     visible: Some(true),
                     properties: crate::props! { "text": text },
+                    ..Default::default()
                 }])
                 .state(state)
             }
@@ -379,11 +410,19 @@ mod spec_properties {
     //! values its spec allows — filled in with its own defaults — and the widget runs on them
     //! without failing; and each field rejects a value its spec does not allow, naming it.
     use super::*;
+    use crate::media::MediaKind;
     use crate::widgets::params::{ParamSpec, ParamType};
     use proptest::prelude::*;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
     use serde_json::{Value, json};
+
+    /// One file of each kind, in every harness the properties run on.
+    const LIBRARY: [(u64, MediaKind); 3] = [
+        (1, MediaKind::Image),
+        (2, MediaKind::Video),
+        (3, MediaKind::Audio),
+    ];
 
     /// A value the spec allows (its default when it has one and `use_default`).
     fn allowed(spec: &ParamSpec, rng: &mut ChaCha8Rng, use_default: bool) -> Value {
@@ -412,6 +451,12 @@ mod spec_properties {
                         .collect::<String>()
                 )
             }
+            ParamType::Media => json!(
+                LIBRARY
+                    .iter()
+                    .find(|(_, k)| Some(k.as_str()) == spec.media_kind)
+                    .map_or(1, |(id, _)| *id)
+            ),
             ParamType::Number | ParamType::Slider => {
                 let (min, max) = (spec.min.unwrap_or(0.0), spec.max.unwrap_or(1e6));
                 match spec.step.filter(|s| *s > 0.0) {
@@ -432,6 +477,7 @@ mod spec_properties {
             ParamType::Multiselect => json!(["certainly-not-an-option"]),
             ParamType::Checkbox => json!("yes"),
             ParamType::Color => json!("not a color at all"),
+            ParamType::Media => json!("not-an-id"),
             ParamType::Text => {
                 json!("x".repeat(spec.max_length.unwrap_or(100_000) + 1 + rng.random_range(0..50)))
             }
@@ -467,6 +513,9 @@ mod spec_properties {
                     prop_assert!(valid.is_ok(), "{}.{}: {args:?}: {valid:?}", w.class(), spec.name);
                     let mut h = Harness::new(w.class(), json!({}));
                     h.seed = seed;
+                    for (id, kind) in LIBRARY {
+                        h.add_media(id, kind);
+                    }
                     match h.run(spec.name, Value::Object(args.clone())) {
                         Ok(_) | Err(FeatureError::Param(_)) => {}
                         Err(e) => prop_assert!(false, "{}.{} failed on allowed input {args:?}: {e}", w.class(), spec.name),

@@ -80,6 +80,8 @@ pub struct Ctx<'a, W: Widget> {
     /// Chosen by the engine per execution and stored in the audit entry: every random
     /// decision comes from [`Ctx::rng`], so a run is reproducible from the log.
     pub seed: u64,
+    /// The media library (names of files, for what a widget shows about them).
+    pub media: &'a dyn super::params::MediaLibrary,
 }
 
 impl<W: Widget> Ctx<'_, W> {
@@ -304,6 +306,7 @@ impl<W: Widget> Typed<W> {
             elements: ctx.elements,
             now_ms: ctx.now_ms,
             seed: ctx.seed,
+            media: ctx.media,
         };
         let run = std::panic::AssertUnwindSafe(|| body(&typed));
         let out = std::panic::catch_unwind(run).unwrap_or_else(|payload| {
@@ -359,7 +362,7 @@ impl<W: Widget> WidgetType for Typed<W> {
                     .join(", "),
             }
         })?;
-        let mut args = params::validate(&spec.parameters, args)?;
+        let mut args = params::validate_in(&spec.parameters, args, ctx.media)?;
         args.insert("feature".into(), Value::from(feature));
         let call: W::Feature = from_map(&args)
             .map_err(|e| Self::failed(feature, format!("arguments do not decode: {e}")))?;

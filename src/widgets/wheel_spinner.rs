@@ -243,6 +243,7 @@ impl Widget for WheelSpinnerWidget {
                         "spin_duration_s": p.spin_duration_s,
                         "trigger_id": ctx.next_trigger(WHEEL),
                     },
+                    ..Default::default()
                 };
                 let text = format!("{} {}", p.result_prefix.trim(), list[winner].label);
                 let announce = vec![
@@ -250,11 +251,13 @@ impl Widget for WheelSpinnerWidget {
                         name: RESULT.into(),
                         visible: Some(true),
                         properties: props! { "text": text.trim() },
+                        ..Default::default()
                     },
                     ElementChange {
                         name: SOUND.into(),
                         visible: Some(true),
                         properties: props! { "trigger_id": ctx.next_trigger(SOUND) },
+                        ..Default::default()
                     },
                 ];
                 let state = State {

@@ -260,3 +260,35 @@ describe('helpers', () => {
     expect(summarizeParams(null)).toEqual([]);
   });
 });
+
+describe('media parameters', () => {
+  const image: ParamSpec = { name: 'image', type: 'media', display_name: 'Image', optional: false, media_kind: 'image' };
+
+  it('picks a library file and sends its id', () => {
+    const c = fieldControl(image);
+    expect(c.kind).toBe('media');
+    expect(c.hint).toBe('An image from the media library');
+    expect(initialValue(image, 7)).toBe('7');
+    expect(buildPayload([image], { image: '7' })).toEqual({ image: 7 });
+    expect(buildPayload([image], { image: '' })).toEqual({});
+  });
+
+  it('hints until a file is picked', () => {
+    expect(checkField(image, '')).toBe('Image is required');
+    expect(checkField(image, 'x')).toBe('Pick an image from the library');
+    expect(checkField(image, '3')).toBeNull();
+    expect(checkField({ ...image, media_kind: 'audio' }, 'x')).toBe('Pick an audio file from the library');
+  });
+});
+
+describe('media list parameters', () => {
+  const images: ParamSpec = { name: 'images', type: 'media', display_name: 'Images', optional: true, default: [], media_kind: 'image', multiple: true, max_items: 2 };
+
+  it('keeps the ids in order and sends numbers', () => {
+    expect(initialValue(images, [3, 1])).toEqual(['3', '1']);
+    expect(buildPayload([images], { images: ['3', '1'] })).toEqual({ images: [3, 1] });
+    expect(checkField(images, ['3', '1'])).toBeNull();
+    expect(checkField(images, ['1', '2', '3'])).toBe('At most 2 files');
+  });
+});
+

@@ -14,7 +14,7 @@ export type FieldValue = string | boolean | string[];
 export type FormValues = Record<string, FieldValue>;
 export type FieldErrors = Record<string, string>;
 
-export type ControlKind = 'select' | 'multiselect' | 'switch' | 'text' | 'color' | 'number' | 'range';
+export type ControlKind = 'select' | 'multiselect' | 'switch' | 'text' | 'color' | 'number' | 'range' | 'media';
 
 export interface FieldControl {
   name: string;
@@ -45,6 +45,7 @@ const KIND: Record<ParamSpec['type'], ControlKind> = {
   color: 'color',
   number: 'number',
   slider: 'range',
+  media: 'media',
 };
 
 export function formatNumber(n: number): string {
@@ -99,6 +100,9 @@ export function fieldControl(spec: ParamSpec): FieldControl {
     case 'color':
       hint = '#RRGGBB or a color name';
       break;
+    case 'media':
+      hint = `${mediaWords(spec, true)} from the media library`;
+      break;
     default:
       hint = '';
   }
@@ -121,6 +125,12 @@ export function fieldControl(spec: ParamSpec): FieldControl {
   return c;
 }
 
+/** "an image", "a video", "an audio file" for a `media` parameter. */
+function mediaWords(spec: ParamSpec, capital: boolean): string {
+  const words = spec.media_kind === 'audio' ? 'an audio file' : spec.media_kind === 'video' ? 'a video' : spec.media_kind === 'image' ? 'an image' : 'a file';
+  return capital ? words.charAt(0).toUpperCase() + words.slice(1) : words;
+}
+
 export function buildForm(specs: readonly ParamSpec[]): FieldControl[] {
   return specs.map(fieldControl);
 }
@@ -133,6 +143,9 @@ export function initialValue(spec: ParamSpec, current?: unknown): FieldValue {
       return v === true;
     case 'multiselect':
       return Array.isArray(v) ? v.map(String) : [];
+    case 'media':
+      if (spec.multiple) return Array.isArray(v) ? v.map(String) : [];
+      return v === undefined || v === null ? '' : String(v);
     case 'number':
       return typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : '';
     case 'slider':
@@ -186,8 +199,10 @@ export function wireValue(spec: ParamSpec, value: FieldValue | undefined): unkno
       return value === true;
     case 'multiselect':
       return Array.isArray(value) ? [...value] : [];
+    case 'media':
     case 'number':
     case 'slider': {
+      if (spec.type === 'media' && spec.multiple) return Array.isArray(value) ? value.map((v) => parseNumber(v) ?? v) : [];
       const t = String(value).trim();
       if (t === '') return undefined;
       const n = parseNumber(t);
@@ -303,6 +318,11 @@ export function checkField(spec: ParamSpec, value: FieldValue | undefined): stri
     }
     case 'color':
       return parseColor(String(v)) ? null : 'Use a color like #FF5733 or a CSS color name';
+    case 'media': {
+      const ids = Array.isArray(v) ? v : [v];
+      if (spec.max_items !== undefined && ids.length > spec.max_items) return `At most ${spec.max_items} files`;
+      return ids.every((id) => typeof id === 'number' && Number.isInteger(id) && id > 0) ? null : `Pick ${mediaWords(spec, false)} from the library`;
+    }
     case 'number':
     case 'slider': {
       if (typeof v !== 'number') return 'Enter a number';

@@ -5,7 +5,7 @@ import type { Dict, MediaDetail, OverlayElement } from '../overlay/types';
 // The wire element and its media are the overlay's types: one definition of the protocol.
 export type { Dict, MediaDetail };
 
-export type ParamType = 'dropdown' | 'multiselect' | 'checkbox' | 'text' | 'color' | 'number' | 'slider';
+export type ParamType = 'dropdown' | 'multiselect' | 'checkbox' | 'text' | 'color' | 'number' | 'slider' | 'media';
 
 export interface ParamSpec {
   name: string;
@@ -19,6 +19,11 @@ export interface ParamSpec {
   max?: number;
   step?: number;
   max_length?: number;
+  /** `media` parameters: the kind of library file they take. */
+  media_kind?: 'image' | 'video' | 'audio';
+  /** A `media` parameter holding a list of ids (at most `max_items`). */
+  multiple?: boolean;
+  max_items?: number;
 }
 
 export interface FeatureSpec {

@@ -14,6 +14,12 @@ const WIDGET_ICONS: Record<string, string> = {
   DonationGoalWidget: 'activity',
   PollWidget: 'users',
   ChatBoxWidget: 'chat',
+  TextTickerWidget: 'ticker',
+  SplitTimerWidget: 'flag',
+  SocialMediaWidget: 'share',
+  ImageSequenceWidget: 'layers',
+  SoundBoardWidget: 'music',
+  CurrentGameWidget: 'gamepad',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

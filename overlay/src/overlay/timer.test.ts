@@ -22,6 +22,13 @@ describe('formatClock', () => {
     expect(formatClock(1, true)).toBe('00:01');
   });
 
+  it('shows tenths or hundredths when asked', () => {
+    expect(formatClock(83_456, false, 1)).toBe('01:23.4');
+    expect(formatClock(83_456, false, 2)).toBe('01:23.45');
+    expect(formatClock(3_600_050, false, 1)).toBe('1:00:00.0');
+    expect(formatClock(9_210, true, 1)).toBe('00:09.3');
+  });
+
   it('never shows negative or NaN', () => {
     expect(formatClock(-5_000)).toBe('00:00');
     expect(formatClock(Number.NaN)).toBe('00:00');

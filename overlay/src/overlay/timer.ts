@@ -38,19 +38,29 @@ function two(n: number): string {
 }
 
 /**
- * mm:ss, or h:mm:ss from one hour on. Count-downs round up (a 10 s countdown
- * shows 00:10 at start and 00:00 only when done); count-ups round down.
+ * mm:ss, or h:mm:ss from one hour on, with `decimals` (0–2) fractions of a
+ * second (a speedrun's 1:23.4). Count-downs round up (a 10 s countdown shows
+ * 00:10 at start and 00:00 only when done); count-ups round down.
  */
-export function formatClock(ms: number, roundUp = false): string {
+export function formatClock(ms: number, roundUp = false, decimals = 0): string {
   const safe = Number.isFinite(ms) ? Math.max(0, ms) : 0;
-  const total = roundUp ? Math.ceil(safe / 1000 - 1e-9) : Math.floor(safe / 1000 + 1e-9);
+  const d = Math.round(Math.min(2, Math.max(0, decimals)));
+  const unit = 1000 / 10 ** d;
+  const ticks = roundUp ? Math.ceil(safe / unit - 1e-9) : Math.floor(safe / unit + 1e-9);
+  const total = Math.floor(ticks / 10 ** d);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+  const frac = d > 0 ? `.${String(ticks % 10 ** d).padStart(d, '0')}` : '';
+  return (h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`) + frac;
+}
+
+/** Fraction digits the element asks for (`decimals`, 0–2). */
+export function timerDecimals(props: Dict): number {
+  return Math.round(Math.min(2, Math.max(0, num(props.decimals) ?? 0)));
 }
 
 export function timerText(props: Dict, nowMs: number): { text: string; state: TimerState } {
   const state = timerState(props, nowMs);
-  return { text: formatClock(state.ms, state.mode === 'countdown'), state };
+  return { text: formatClock(state.ms, state.mode === 'countdown', timerDecimals(props)), state };
 }

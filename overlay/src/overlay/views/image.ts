@@ -1,11 +1,17 @@
 import { h, setData, setText } from '../dom';
 import { warn } from '../log';
-import { dict, mediaFor, num } from '../props';
+import { dict, mediaFor, num, str } from '../props';
 import { progressSpec, type ProgressSpec } from '../progress';
 import type { OverlayElement } from '../types';
 import { BaseView } from './base';
 
 const DEFAULT_BAR = { width: 600, height: 44 };
+
+/** `properties.src`: a built-in icon as a `data:image/…` URI (never a remote address). */
+export function inlineSrc(v: unknown): string | null {
+  const s = str(v)?.trim();
+  return s && /^data:image\/(svg\+xml|png|webp|gif|jpeg)[;,]/.test(s) ? s : null;
+}
 
 function cssUrl(url: string): string {
   return `url("${url.replace(/["\\\n\r]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}")`;
@@ -18,7 +24,7 @@ interface Bar {
 }
 
 /**
- * An <img> for media role "image", or a progress bar when `progress` is set
+ * An <img> for media role "image" (else the built-in icon in `src`), or a progress bar when `progress` is set
  * (its fill shows the image when one is assigned, else a solid color).
  * Without media and progress it renders nothing.
  */
@@ -30,7 +36,7 @@ export class ImageView extends BaseView {
 
   update(el: OverlayElement): void {
     this.name = el.name;
-    const url = mediaFor(el, 'image')?.url ?? null;
+    const url = mediaFor(el, 'image')?.url ?? inlineSrc(el.properties.src);
     const progress = progressSpec(el.properties);
     if (progress) {
       this.dropImg();

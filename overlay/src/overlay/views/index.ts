@@ -13,7 +13,7 @@ export { VideoView } from './media';
 
 export function createView(elementType: string, reducedMotion: boolean): View {
   switch (elementType) {
-    case 'text': return new TextView();
+    case 'text': return new TextView(reducedMotion);
     case 'counter': return new CounterView(reducedMotion);
     case 'image': return new ImageView();
     case 'audio': return new AudioView();

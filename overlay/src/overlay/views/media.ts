@@ -43,14 +43,19 @@ abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
     this.autoplay = bool(el.properties.autoplay) !== false;
     this.configure(m, el);
     // Media assigned while already on screen: start it now.
-    if (fresh && this.shown && this.autoplay) this.play();
+    if (fresh && this.shown && this.autoplay && !this.held()) this.play();
   }
 
   protected configure(_m: M, _el: OverlayElement): void {}
 
+  /** Paused by the server (video `paused`): shown, but not playing. */
+  protected held(): boolean {
+    return false;
+  }
+
   override start(): void {
     this.shown = true;
-    if (this.autoplay) this.play();
+    if (this.autoplay && !this.held()) this.play();
   }
 
   override restart(): void {
@@ -61,11 +66,12 @@ abstract class PlaybackView<M extends HTMLMediaElement> extends BaseView {
     this.shown = false;
   }
 
-  protected play(): void {
+  /** Plays from the start, or from where it is (`fromStart` false: a resume). */
+  protected play(fromStart = true): void {
     const m = this.media;
     if (!m) return;
     try {
-      m.currentTime = 0;
+      if (fromStart) m.currentTime = 0;
       const p = m.play();
       // Autoplay policy (a normal browser tab) rejects here: show the hint, retry after a click.
       if (p) {
@@ -136,11 +142,24 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
     return v;
   }
   private hideOnEnd = false;
+  private paused = false;
   /** Set by the element node: hides the element locally (the server is not told). */
   onEnded: (() => void) | null = null;
 
+  protected override held(): boolean {
+    return this.paused;
+  }
+
   protected override configure(v: HTMLVideoElement, el: OverlayElement): void {
     const p = el.properties;
+    // `paused`: hold the current frame; un-pausing resumes from there, not from the start.
+    const paused = bool(p.paused) === true;
+    if (paused !== this.paused) {
+      this.paused = paused;
+      if (paused) v.pause();
+      else if (this.shown) this.play(false);
+    }
+    this.root.dataset.paused = String(paused);
     // Autoplay with sound is allowed in OBS; `muted` is the streamer's choice.
     v.muted = bool(p.muted) === true;
     v.autoplay = false; // played on show, from the start

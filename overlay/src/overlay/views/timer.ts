@@ -1,9 +1,11 @@
 import { h, setData, setText } from '../dom';
-import { timerText } from '../timer';
+import { timerDecimals, timerText } from '../timer';
 import type { Dict, OverlayElement } from '../types';
 import { BaseView } from './base';
 
 const TICK_MS = 200;
+/** With tenths or hundredths shown the clock must tick faster than they change. */
+const FAST_TICK_MS = 50;
 
 /** mm:ss clock; ticks only while shown and running, so idle timers cost nothing. */
 export class TimerView extends BaseView {
@@ -53,7 +55,7 @@ export class TimerView extends BaseView {
 
   private sync(tick: boolean): void {
     if (tick && this.interval === null) {
-      this.interval = setInterval(() => this.render(), TICK_MS);
+      this.interval = setInterval(() => this.render(), timerDecimals(this.props) > 0 ? FAST_TICK_MS : TICK_MS);
     } else if (!tick && this.interval !== null) {
       clearInterval(this.interval);
       this.interval = null;

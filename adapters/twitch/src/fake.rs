@@ -34,6 +34,9 @@ use twitch_irc::message::IRCMessage;
 /// How long the `wait_for_*` helpers without a timeout argument wait before panicking.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
 
+/// The community gift id of the fake's gift bombs.
+const BOMB_ID: &str = "4242";
+
 /// The `room-id` tag the fake puts on channel messages.
 pub const ROOM_ID: &str = "1";
 
@@ -443,7 +446,17 @@ impl FakeTwitchServer {
 
     /// `gifter` gifts one sub to `recipient_login`.
     pub fn subgift(&self, gifter: &FakeUser<'_>, recipient_login: &str, tier: &str) -> String {
-        self.gift(gifter, "subgift", recipient_login, tier)
+        self.gift(gifter, "subgift", recipient_login, tier, None)
+    }
+
+    /// One of the single gifts that follow a [`Self::submysterygift`] (same community gift id).
+    pub fn subgift_of_bomb(
+        &self,
+        gifter: &FakeUser<'_>,
+        recipient_login: &str,
+        tier: &str,
+    ) -> String {
+        self.gift(gifter, "subgift", recipient_login, tier, Some(BOMB_ID))
     }
 
     /// An anonymous gift of one sub to `recipient_login` (`msg-id=anonsubgift`).
@@ -454,7 +467,7 @@ impl FakeTwitchServer {
             id: crate::events::ANONYMOUS_GIFTER_ID,
             badges: &[],
         };
-        self.gift(&anon, "anonsubgift", recipient_login, tier)
+        self.gift(&anon, "anonsubgift", recipient_login, tier, None)
     }
 
     /// A mass gift announcement (`submysterygift`) of `count` subs. Real Twitch follows it with
@@ -467,7 +480,7 @@ impl FakeTwitchServer {
                 ("msg-param-mass-gift-count", count.to_string()),
                 ("msg-param-sender-count", count.to_string()),
                 ("msg-param-sub-plan", tier.into()),
-                ("msg-param-community-gift-id", "4242".into()),
+                ("msg-param-community-gift-id", BOMB_ID.into()),
             ],
             &format!(
                 "{} is gifting {count} {} Subs to the community!",
@@ -503,20 +516,25 @@ impl FakeTwitchServer {
         msg_id: &str,
         recipient_login: &str,
         tier: &str,
+        community: Option<&str>,
     ) -> String {
         let recipient = FakeUser::new(recipient_login);
+        let mut params = vec![
+            ("msg-param-months", "1".to_string()),
+            ("msg-param-gift-months", "1".into()),
+            ("msg-param-recipient-display-name", recipient_login.into()),
+            ("msg-param-recipient-id", recipient.user_id()),
+            ("msg-param-recipient-user-name", recipient_login.into()),
+            ("msg-param-sub-plan", tier.into()),
+            ("msg-param-sub-plan-name", "Channel Subscription".into()),
+        ];
+        if let Some(c) = community {
+            params.push(("msg-param-community-gift-id", c.into()));
+        }
         self.usernotice(
             gifter,
             msg_id,
-            &[
-                ("msg-param-months", "1".into()),
-                ("msg-param-gift-months", "1".into()),
-                ("msg-param-recipient-display-name", recipient_login.into()),
-                ("msg-param-recipient-id", recipient.user_id()),
-                ("msg-param-recipient-user-name", recipient_login.into()),
-                ("msg-param-sub-plan", tier.into()),
-                ("msg-param-sub-plan-name", "Channel Subscription".into()),
-            ],
+            &params,
             &format!(
                 "{} gifted a {} sub to {recipient_login}!",
                 gifter.display_name,

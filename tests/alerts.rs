@@ -1,0 +1,391 @@
+//! The alert queue end to end: events from the fake Twitch IRC server, the real daemon's
+//! bindings and engine-owned queue, a real overlay socket. Alerts play one at a time in
+//! arrival order, none lost; a paused queue with 20 waiting survives a SIGKILL; alerts wait
+//! while no overlay is connected; a broken alert is skipped with an audit entry; a gift bomb
+//! is one alert.
+
+mod support;
+
+use serde_json::{Value, json};
+use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
+use std::collections::HashMap;
+use std::time::Duration;
+use support::{Daemon, WsClient, call, http};
+
+/// Every alert plays 0.15 s (a variation that always matches), so 50 take seconds, not minutes.
+const QUICK: &str = "amount >= 0: duration 0.15";
+
+async fn start(irc: &FakeTwitchServer) -> Daemon {
+    let addr = irc.addr().to_string();
+    Daemon::start_with(&[
+        ("STAGEHAND__TWITCH__ENABLED", "true"),
+        ("STAGEHAND__TWITCH__CHANNEL", "streamer"),
+        ("STAGEHAND__TWITCH__IRC_ADDR", addr.as_str()),
+    ])
+}
+
+async fn post(d: &Daemon, path: &str, body: Value) -> Value {
+    let (s, r) = call(&http(), "POST", &d.url(path), Some(body.clone())).await;
+    assert!((200..300).contains(&s), "{path} {body} → {s} {r}");
+    r
+}
+
+/// One active dashboard with the sub, cheer and raid alerts (all on queue "main").
+async fn alert_widgets(d: &Daemon) -> HashMap<&'static str, u64> {
+    let dash = post(d, "/api/dashboards", json!({"name": "Alerts"})).await["id"]
+        .as_u64()
+        .unwrap();
+    post(d, &format!("/api/dashboards/{dash}/activate"), json!({})).await;
+    let mut ids = HashMap::new();
+    for (kind, class) in [
+        ("sub", "SubscriberAlertWidget"),
+        ("cheer", "CheerAlertWidget"),
+        ("raid", "RaidAlertWidget"),
+    ] {
+        let w = post(
+            d,
+            "/api/widgets",
+            json!({"widget_class": class, "name": class, "dashboard_ids": [dash],
+                "widget_parameters": {"variations": QUICK}}),
+        )
+        .await;
+        ids.insert(kind, w["id"].as_u64().unwrap());
+    }
+    ids
+}
+
+async fn execute(d: &Daemon, widget: u64, feature: &str, parameters: Value) {
+    post(
+        d,
+        &format!("/api/widgets/{widget}/execute"),
+        json!({"feature": feature, "parameters": parameters}),
+    )
+    .await;
+}
+
+async fn queue(d: &Daemon) -> Value {
+    call(&http(), "GET", &d.url("/api/alerts"), None).await.1["queues"]["main"].clone()
+}
+
+fn waiting(q: &Value) -> Vec<String> {
+    q["waiting"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|w| w["label"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `play_alert` audit entries, oldest first: (label, ok).
+async fn plays(d: &Daemon) -> Vec<(String, bool)> {
+    let (_, a) = call(&http(), "GET", &d.url("/api/audit?limit=1000"), None).await;
+    let mut out: Vec<(u64, String, bool)> = a
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "play_alert")
+        .map(|e| {
+            let target = e["target"].as_str().unwrap_or_default();
+            let label = target
+                .split(" (queue ")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (e["id"].as_u64().unwrap(), label, e["ok"] == true)
+        })
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, l, ok)| (l, ok)).collect()
+}
+
+async fn wait_plays(d: &Daemon, n: usize) -> Vec<(String, bool)> {
+    for _ in 0..1200 {
+        let p = plays(d).await;
+        if p.len() >= n {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "only {} of {n} alerts played: {:?}",
+        plays(d).await.len(),
+        queue(d).await
+    );
+}
+
+async fn joined(d: &Daemon, irc: &FakeTwitchServer) {
+    irc.wait_for_join("streamer").await;
+    for _ in 0..400 {
+        if call(&http(), "GET", &d.url("/api/status"), None).await.1["twitch"]["connected"] == true
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("twitch never connected");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_fifty_events_plays_one_at_a_time_in_order_none_lost() {
+    let irc = FakeTwitchServer::start().await;
+    let d = start(&irc).await;
+    let w = alert_widgets(&d).await;
+    for b in [
+        json!({"event": "sub", "widget_id": w["sub"], "feature": "trigger_sub",
+            "parameters": {"subscriber_name": "{user}", "tier": "{tier}", "months": "{months}"}}),
+        json!({"event": "cheer", "widget_id": w["cheer"], "feature": "trigger_cheer",
+            "parameters": {"user": "{user}", "bits": "{amount}", "message": "{message}"}}),
+        json!({"event": "raid", "widget_id": w["raid"], "feature": "trigger_raid",
+            "parameters": {"raider": "{user}", "viewers": "{viewers}"}}),
+    ] {
+        post(&d, "/api/event-bindings", b).await;
+    }
+    joined(&d, &irc).await;
+    let mut overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    overlay.next().await;
+
+    let mut expected = Vec::new();
+    for i in 0..50u64 {
+        let name = format!("fan{i:02}");
+        let user = FakeUser::new(&name).id(&name);
+        match i % 3 {
+            0 => {
+                irc.sub(&user, "1000");
+                expected.push(format!("{name} subscribed (tier 1, 1 months)"));
+            }
+            1 => {
+                irc.privmsg_with_bits(&user, 100 + i, &format!("Cheer{} gg", 100 + i));
+                expected.push(format!("{name} cheered {} bits", 100 + i));
+            }
+            _ => {
+                irc.raid(&user, 10 + i);
+                expected.push(format!("{name} raided with {} viewers", 10 + i));
+            }
+        }
+    }
+
+    // The overlay's frames: which alert headline is visible, frame by frame.
+    let mut visible: HashMap<u64, bool> = HashMap::new();
+    let mut shown = Vec::new();
+    while shown.len() < 50 {
+        let f = overlay.next().await;
+        let e = &f["element"];
+        if f["type"] != "element_update" || e["name"] != "headline" {
+            continue;
+        }
+        let wid = e["widget_id"].as_u64().unwrap();
+        let now = e["visible"] == true;
+        if now && !visible.get(&wid).copied().unwrap_or(false) {
+            shown.push(
+                e["properties"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+        visible.insert(wid, now);
+        assert!(
+            visible.values().filter(|v| **v).count() <= 1,
+            "two alerts on screen at once after {shown:?}"
+        );
+    }
+    let played: Vec<String> = wait_plays(&d, 50)
+        .await
+        .into_iter()
+        .map(|(l, ok)| {
+            assert!(ok, "{l} failed");
+            l
+        })
+        .collect();
+    assert_eq!(played, expected, "arrival order, none lost");
+    // The headlines the overlay got say who, in the same order.
+    for (text, label) in shown.iter().zip(&expected) {
+        let who = label.split(' ').next().unwrap();
+        assert!(text.contains(who), "{text} vs {label}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_queue_survives_sigkill_and_plays_all_twenty_after_resume() {
+    let irc = FakeTwitchServer::start().await;
+    let mut d = start(&irc).await;
+    let w = alert_widgets(&d).await;
+    execute(&d, w["sub"], "pause_queue", json!({})).await;
+    for i in 0..20 {
+        execute(
+            &d,
+            w["sub"],
+            "trigger_sub",
+            json!({"subscriber_name": format!("sub{i:02}"), "months": i + 1}),
+        )
+        .await;
+    }
+    let q = queue(&d).await;
+    assert_eq!(q["paused"], true);
+    let before = waiting(&q);
+    assert_eq!(before.len(), 20);
+
+    d.kill();
+    d.spawn();
+    let q = queue(&d).await;
+    assert_eq!(q["paused"], true, "still paused after the restart");
+    assert_eq!(waiting(&q), before, "the same 20 in the same order");
+
+    let _overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    execute(&d, w["sub"], "resume_queue", json!({})).await;
+    let played: Vec<String> = wait_plays(&d, 20)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(played, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_wait_for_an_overlay_and_a_broken_one_is_skipped() {
+    let irc = FakeTwitchServer::start().await;
+    let d = start(&irc).await;
+    let w = alert_widgets(&d).await;
+    for i in 0..5 {
+        execute(
+            &d,
+            w["cheer"],
+            "trigger_cheer",
+            json!({"user": format!("c{i}"), "bits": 100}),
+        )
+        .await;
+    }
+    let q = queue(&d).await;
+    assert!(q["playing"].is_null(), "nobody watches: nothing plays {q}");
+    assert_eq!(waiting(&q).len(), 5);
+    let mut overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    overlay.next().await;
+    let played: Vec<String> = wait_plays(&d, 5)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    let expected: Vec<String> = (0..5).map(|i| format!("c{i} cheered 100 bits")).collect();
+    assert_eq!(
+        played, expected,
+        "the five play in order once an overlay connects"
+    );
+
+    // Two alerts whose widget is deleted before they play, then one that can play.
+    execute(&d, w["sub"], "pause_queue", json!({})).await;
+    execute(
+        &d,
+        w["raid"],
+        "trigger_raid",
+        json!({"raider": "gone1", "viewers": 5}),
+    )
+    .await;
+    execute(
+        &d,
+        w["raid"],
+        "trigger_raid",
+        json!({"raider": "gone2", "viewers": 5}),
+    )
+    .await;
+    execute(
+        &d,
+        w["sub"],
+        "trigger_sub",
+        json!({"subscriber_name": "stays"}),
+    )
+    .await;
+    let (s, _) = call(
+        &http(),
+        "DELETE",
+        &d.url(&format!("/api/widgets/{}", w["raid"])),
+        None,
+    )
+    .await;
+    assert_eq!(s, 204);
+    execute(&d, w["sub"], "resume_queue", json!({})).await;
+    let p = wait_plays(&d, 8).await;
+    assert_eq!(
+        &p[5..],
+        [
+            ("gone1 raided with 5 viewers".to_string(), false),
+            ("gone2 raided with 5 viewers".to_string(), false),
+            ("stays subscribed (tier 1, 1 months)".to_string(), true),
+        ],
+        "skipped with an audit entry each; the next one played"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gift_bomb_of_twenty_is_one_alert_with_the_count() {
+    let irc = FakeTwitchServer::start().await;
+    let d = start(&irc).await;
+    let w = alert_widgets(&d).await;
+    post(
+        &d,
+        "/api/event-bindings",
+        json!({"event": "gift_sub", "widget_id": w["sub"], "feature": "trigger_gift",
+            "parameters": {"gifter_name": "{user}", "count": "{amount}", "tier": "{tier}"}}),
+    )
+    .await;
+    // A lone raid after the bomb, to know when the bridge got past all 21 lines.
+    post(
+        &d,
+        "/api/event-bindings",
+        json!({"event": "raid", "widget_id": w["raid"], "feature": "trigger_raid",
+            "parameters": {"raider": "{user}", "viewers": "{viewers}"}}),
+    )
+    .await;
+    joined(&d, &irc).await;
+    let _overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    let santa = FakeUser::new("santa").display_name("Santa");
+    irc.submysterygift(&santa, 20, "1000");
+    for i in 0..20 {
+        irc.subgift_of_bomb(&santa, &format!("lucky{i}"), "1000");
+    }
+    irc.raid(&FakeUser::new("after"), 3);
+    let labels: Vec<String> = wait_plays(&d, 2)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Santa gifted 20 subs (tier 1)",
+            "after raided with 3 viewers"
+        ],
+        "one alert for the bomb, none for its 20 single gifts"
+    );
+
+    // Test alerts for the admin's buttons go through the same queue.
+    let fired = post(&d, "/api/alerts/test", json!({"kind": "cheer"})).await;
+    assert_eq!(fired["widget_ids"], json!([w["cheer"]]));
+    let (s, e) = call(
+        &http(),
+        "POST",
+        &d.url("/api/alerts/test"),
+        Some(json!({"kind": "follow"})),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (404, Some("kind")),
+        "no follower alert yet"
+    );
+    let (s, e) = call(
+        &http(),
+        "POST",
+        &d.url("/api/alerts/test"),
+        Some(json!({"kind": "hug"})),
+    )
+    .await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("kind")));
+    let labels: Vec<String> = wait_plays(&d, 3)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(labels[2], "TestCheerer cheered 100 bits");
+}

@@ -389,3 +389,74 @@ async fn a_gift_bomb_of_twenty_is_one_alert_with_the_count() {
         .collect();
     assert_eq!(labels[2], "TestCheerer cheered 100 bits");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_alerts_page_pauses_reorders_skips_and_clears_the_live_queue() {
+    let irc = FakeTwitchServer::start().await;
+    let d = start(&irc).await;
+    let w = alert_widgets(&d).await;
+    // Paused before any alert came in.
+    post(&d, "/api/alerts/queues/main/pause", json!(null)).await;
+    for name in ["a", "b", "c"] {
+        execute(
+            &d,
+            w["sub"],
+            "trigger_sub",
+            json!({"subscriber_name": name}),
+        )
+        .await;
+    }
+    let q = queue(&d).await;
+    let ids: Vec<u64> = q["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_u64().unwrap())
+        .collect();
+    let (s, v) = call(
+        &http(),
+        "PUT",
+        &d.url("/api/alerts/queues/main/order"),
+        Some(json!({"ids": [ids[2], ids[0]]})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        waiting(&v["queues"]["main"]),
+        [
+            "c subscribed (tier 1, 1 months)",
+            "a subscribed (tier 1, 1 months)",
+            "b subscribed (tier 1, 1 months)"
+        ]
+    );
+    let _overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    let v = post(&d, "/api/alerts/queues/main/resume", json!(null)).await;
+    assert_eq!(
+        v["queues"]["main"]["playing"]["label"],
+        "c subscribed (tier 1, 1 months)"
+    );
+    let v = post(&d, "/api/alerts/queues/main/clear", json!(null)).await;
+    assert!(
+        waiting(&v["queues"]["main"]).is_empty(),
+        "cleared; c still plays"
+    );
+    let v = post(&d, "/api/alerts/queues/main/skip", json!(null)).await;
+    assert!(v["queues"]["main"]["playing"].is_null());
+    assert_eq!(
+        v["queues"]["main"]["last"]["label"],
+        "c subscribed (tier 1, 1 months)"
+    );
+    let v = post(&d, "/api/alerts/queues/main/replay_last", json!(null)).await;
+    assert_eq!(
+        waiting(&v["queues"]["main"]),
+        ["c subscribed (tier 1, 1 months)"]
+    );
+    let (s, e) = call(
+        &http(),
+        "POST",
+        &d.url("/api/alerts/queues/main/explode"),
+        None,
+    )
+    .await;
+    assert_eq!((s, e["error"]["field"].as_str()), (404, Some("action")));
+}

@@ -6,6 +6,7 @@
 
 use super::plan::{change_writes, shown_pools_advance};
 use super::world::World;
+use super::{EngineError, QueueAction};
 use crate::model::alert::MAX_DURATION_MS;
 use crate::model::{AlertQueue, Id, Playing, QueuedAlert};
 use crate::store::Write;
@@ -71,6 +72,34 @@ pub fn ops_writes(world: &World, widget_id: Id, ops: Vec<AlertOp>, now_ms: u64) 
             .map(|(name, q)| Write::AlertQueue(name, Some(q))),
     );
     writes
+}
+
+/// The admin's action on queue `name`; a queue no alert reached yet starts empty (so the
+/// streamer can pause it before the stream begins).
+pub fn admin_writes(
+    world: &World,
+    name: &str,
+    action: &QueueAction,
+    now_ms: u64,
+) -> Result<Vec<Write>, EngineError> {
+    let name = queue_name(name);
+    let q = world.alert_queues.get(&name).cloned().unwrap_or_default();
+    Ok(match action {
+        QueueAction::Control(control) => ops_writes(
+            world,
+            0,
+            vec![AlertOp::Control {
+                queue: name,
+                control: *control,
+            }],
+            now_ms,
+        ),
+        QueueAction::Reorder(ids) => {
+            let mut q = q;
+            q.reorder(ids);
+            vec![Write::AlertQueue(name, Some(q))]
+        }
+    })
 }
 
 /// `" Main "` → `"main"`; empty → `"main"` (the queue alerts share unless told otherwise).

@@ -94,6 +94,19 @@ pub enum Request {
     PutSettings {
         changes: crate::settings::Changes,
     },
+    /// The admin acts on an alert queue (the Alerts page's buttons and drag-to-reorder).
+    AlertQueue {
+        queue: String,
+        action: QueueAction,
+    },
+}
+
+/// What the admin does to an alert queue.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueueAction {
+    Control(crate::widgets::QueueControl),
+    /// Waiting alerts by id, in the order they should play (the others follow).
+    Reorder(Vec<u64>),
 }
 
 /// `PATCH /api/dashboards/{id}`: absent fields stay as they are.
@@ -163,6 +176,7 @@ impl Request {
             Request::DeleteMedia { .. } => "delete_media",
             Request::Import { .. } => "import",
             Request::PutSettings { .. } => "update_settings",
+            Request::AlertQueue { .. } => "alert_queue",
         }
     }
 }

@@ -493,6 +493,7 @@ fn describe(world: &World, req: &Request) -> String {
                 None => format!("media {id}"),
             }
         }
+        Request::AlertQueue { queue, action } => format!("alert queue {queue}: {action:?}"),
         // Keys only: values may be secrets.
         Request::PutSettings { changes } => format!(
             "settings {}",

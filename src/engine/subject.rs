@@ -101,5 +101,9 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
             kind: "settings".into(),
             ..AuditSubject::default()
         },
+        Request::AlertQueue { .. } => AuditSubject {
+            kind: "alert_queue".into(),
+            ..AuditSubject::default()
+        },
     }
 }

@@ -1,13 +1,15 @@
 //! `/api/alerts`: the alert queues as they are committed (what plays, what waits, paused or
-//! not) and test alerts for the admin's "Test follow", "Test sub" … buttons.
+//! not), the Alerts page's controls (pause, resume, skip, clear, replay, reorder) and test
+//! alerts for its "Test follow", "Test sub" … buttons.
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
-use crate::engine::Request;
+use crate::engine::{QueueAction, Request};
 use crate::model::{Actor, AlertQueue, Id, QueuedAlert};
+use crate::widgets::QueueControl;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -191,4 +193,66 @@ pub async fn test_alert(
     Ok(Json(TestFired {
         widget_ids: widgets,
     }))
+}
+
+/// `pause`, `resume`, `skip`, `clear` or `replay_last`.
+fn control(action: &str) -> Result<QueueControl, ApiError> {
+    Ok(match action {
+        "pause" => QueueControl::Pause,
+        "resume" => QueueControl::Resume,
+        "skip" => QueueControl::Skip,
+        "clear" => QueueControl::Clear,
+        "replay_last" => QueueControl::ReplayLast,
+        other => {
+            return Err(ApiError::not_found(format!(
+                "no queue action '{other}'; use pause, resume, skip, clear or replay_last"
+            ))
+            .field("action"));
+        }
+    })
+}
+
+#[utoipa::path(post, path = "/api/alerts/queues/{queue}/{action}", tag = "alerts",
+    summary = "Pause, resume, skip, clear or replay",
+    description = "The Alerts page's buttons: `pause` (alerts wait, also across restarts), `resume`, `skip` (ends the alert on screen), `clear` (forgets the waiting ones), `replay_last`.",
+    params(
+        ("queue" = String, Path, description = "Queue name", example = "main"),
+        ("action" = String, Path, description = "`pause`, `resume`, `skip`, `clear` or `replay_last`", example = "pause"),
+    ),
+    responses((status = 200, description = "The queues after the action", body = AlertsView), (status = 404, description = "No such action", body = ErrorBody)))]
+pub async fn queue_action(
+    State(app): State<AppState>,
+    Path((queue, action)): Path<(String, String)>,
+) -> Result<Json<AlertsView>, ApiError> {
+    let action = QueueAction::Control(control(&action)?);
+    app.engine
+        .call(Actor::Admin, Request::AlertQueue { queue, action })
+        .await?;
+    get_alerts(State(app)).await
+}
+
+/// The waiting alerts' ids in the order they should play.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ids": [3, 1, 2]}))]
+pub struct Order {
+    ids: Vec<u64>,
+}
+
+#[utoipa::path(put, path = "/api/alerts/queues/{queue}/order", tag = "alerts",
+    summary = "Reorder waiting alerts",
+    description = "Drag to reorder: the listed waiting alerts first, in this order; the others keep theirs after them. Unknown ids are ignored.",
+    params(("queue" = String, Path, description = "Queue name", example = "main")),
+    request_body = Order,
+    responses((status = 200, body = AlertsView)))]
+pub async fn reorder(
+    State(app): State<AppState>,
+    Path(queue): Path<String>,
+    JsonBody(o): JsonBody<Order>,
+) -> Result<Json<AlertsView>, ApiError> {
+    let action = QueueAction::Reorder(o.ids);
+    app.engine
+        .call(Actor::Admin, Request::AlertQueue { queue, action })
+        .await?;
+    get_alerts(State(app)).await
 }

@@ -113,6 +113,14 @@ pub fn router(app: AppState) -> Router {
         .route("/settings/obs/test", post(settings::test_obs))
         .route("/alerts", get(alerts::get_alerts))
         .route("/alerts/test", post(alerts::test_alert))
+        .route(
+            "/alerts/queues/{queue}/order",
+            axum::routing::put(alerts::reorder),
+        )
+        .route(
+            "/alerts/queues/{queue}/{action}",
+            post(alerts::queue_action),
+        )
         .route("/twitch/accounts", get(twitch_accounts::get_accounts))
         .route(
             "/twitch/accounts/{role}/login",

@@ -68,6 +68,8 @@ use utoipa::OpenApi;
         settings::test_obs,
         alerts::get_alerts,
         alerts::test_alert,
+        alerts::queue_action,
+        alerts::reorder,
         twitch_accounts::get_accounts,
         twitch_accounts::login,
         twitch_accounts::logout,

@@ -125,6 +125,16 @@ pub fn advance(
     max_wait_ms: Option<u64>,
 ) -> Option<Step> {
     let before = world.alert_queues.get(name)?;
+    let ends = before.playing.as_ref().is_some_and(|p| p.ends_ms <= now_ms);
+    let may_start = before.playing.is_none()
+        && !before.paused
+        && audience
+        && now_ms >= before.gap_until_ms
+        && !before.waiting.is_empty();
+    // Every group asks every queue: most of the time nothing is due, and nothing is copied.
+    if !ends && !may_start {
+        return None;
+    }
     let mut q = before.clone();
     let mut step = Step::default();
     if let Some(p) = q.playing.take_if(|p| p.ends_ms <= now_ms) {

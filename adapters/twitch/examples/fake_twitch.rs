@@ -6,6 +6,8 @@
 //! - `POST /privmsg {login, display_name?, id?, badges?: ["moderator/1"], color?, emotes?: "25:0-4", text}` → `{id}`
 //! - `POST /flood {login, count, text}`: `count` lines at once (`{i}` in `text` is the index)
 //! - `POST /clearmsg {id}`, `POST /clearchat {user_id?}`: moderation
+//! - `POST /sub {login, tier?}`, `POST /raid {login, viewers}`, `POST /cheer {login, bits, text}`:
+//!   platform events as Twitch sends them (USERNOTICE, a PRIVMSG with `bits`)
 //!
 //! `cargo build -p stagehand-twitch --example fake_twitch --features fake-server`
 
@@ -36,6 +38,30 @@ struct Flood {
     login: String,
     count: usize,
     text: String,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    login: String,
+    tier: Option<String>,
+    viewers: Option<u64>,
+    bits: Option<u64>,
+    text: Option<String>,
+}
+
+async fn sub(State(irc): State<Arc<FakeTwitchServer>>, Json(e): Json<Event>) -> Json<Value> {
+    let tier = e.tier.as_deref().unwrap_or("1000");
+    Json(json!({"id": irc.sub(&FakeUser::new(&e.login), tier)}))
+}
+
+async fn raid(State(irc): State<Arc<FakeTwitchServer>>, Json(e): Json<Event>) -> Json<Value> {
+    Json(json!({"id": irc.raid(&FakeUser::new(&e.login), e.viewers.unwrap_or(1))}))
+}
+
+async fn cheer(State(irc): State<Arc<FakeTwitchServer>>, Json(e): Json<Event>) -> Json<Value> {
+    let text = e.text.unwrap_or_default();
+    let id = irc.privmsg_with_bits(&FakeUser::new(&e.login), e.bits.unwrap_or(1), &text);
+    Json(json!({"id": id}))
 }
 
 #[derive(Deserialize)]
@@ -95,6 +121,9 @@ async fn main() {
         .route("/flood", post(flood))
         .route("/clearmsg", post(clearmsg))
         .route("/clearchat", post(clearchat))
+        .route("/sub", post(sub))
+        .route("/raid", post(raid))
+        .route("/cheer", post(cheer))
         .with_state(irc.clone());
     tokio::spawn(async move {
         let _ = axum::serve(control, app).await;

@@ -8,10 +8,12 @@ use super::plan::{change_writes, shown_pools_advance};
 use super::world::World;
 use super::{EngineError, QueueAction};
 use crate::model::alert::MAX_DURATION_MS;
+use crate::model::alert::{order_first, order_for};
 use crate::model::{AlertQueue, Id, Playing, QueuedAlert};
 use crate::store::Write;
 use crate::widgets::{AlertOp, QueueControl};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 /// Pause between two alerts, so the exit of one (0.4 s fade) and the entrance of the next
 /// both show.
@@ -19,21 +21,78 @@ pub const GAP_MS: u64 = 400;
 /// Longest label kept (the admin's queue view).
 const MAX_LABEL: usize = 200;
 
-/// The writes of a feature's queue operations (queues changed, elements of a skipped alert).
+/// A queue being changed by one plan: its own row, and the alerts this plan added or took
+/// out (the world's copy is read, never cloned: a queue may hold thousands).
+#[derive(Default)]
+struct Draft {
+    meta: AlertQueue,
+    added: Vec<QueuedAlert>,
+    removed: HashSet<u64>,
+}
+
+impl Draft {
+    fn new(world: &World, name: &str) -> Draft {
+        Draft {
+            meta: world
+                .alert_queues
+                .get(name)
+                .map(AlertQueue::meta)
+                .unwrap_or_default(),
+            ..Draft::default()
+        }
+    }
+
+    /// The waiting alerts as this plan sees them, in order.
+    fn waiting<'a>(&'a self, world: &'a World, name: &str) -> Cow<'a, [QueuedAlert]> {
+        let stored = world
+            .alert_queues
+            .get(name)
+            .map_or(&[][..], |q| &q.waiting[..]);
+        if self.added.is_empty() && self.removed.is_empty() {
+            return Cow::Borrowed(stored);
+        }
+        let mut all: Vec<QueuedAlert> = stored
+            .iter()
+            .filter(|a| !self.removed.contains(&a.id))
+            .cloned()
+            .chain(self.added.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| a.order.total_cmp(&b.order));
+        Cow::Owned(all)
+    }
+
+    fn new_id(&mut self) -> u64 {
+        self.meta.next_id = self.meta.next_id.max(1);
+        self.meta.next_id += 1;
+        self.meta.next_id - 1
+    }
+
+    fn add(&mut self, name: &str, a: QueuedAlert, writes: &mut Vec<Write>) {
+        writes.push(Write::AlertWaiting(
+            (name.to_string(), a.id),
+            Some(a.clone()),
+        ));
+        self.added.push(a);
+    }
+}
+
+/// The writes of a feature's queue operations (queue rows, waiting alerts, elements of a
+/// skipped alert).
 pub fn ops_writes(world: &World, widget_id: Id, ops: Vec<AlertOp>, now_ms: u64) -> Vec<Write> {
-    let mut queues: BTreeMap<String, AlertQueue> = BTreeMap::new();
+    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     let mut writes = Vec::new();
     for op in ops {
         let name = match &op {
             AlertOp::Enqueue { queue, .. } | AlertOp::Control { queue, .. } => queue_name(queue),
         };
-        let q = queues
+        let d = drafts
             .entry(name.clone())
-            .or_insert_with(|| world.alert_queues.get(&name).cloned().unwrap_or_default());
+            .or_insert_with(|| Draft::new(world, &name));
         match op {
             AlertOp::Enqueue { alert, .. } => {
-                q.push(QueuedAlert {
-                    id: 0,
+                let order = order_for(&d.waiting(world, &name), alert.priority);
+                let a = QueuedAlert {
+                    id: d.new_id(),
                     widget_id,
                     kind: alert.kind,
                     label: alert.label.chars().take(MAX_LABEL).collect(),
@@ -42,34 +101,46 @@ pub fn ops_writes(world: &World, widget_id: Id, ops: Vec<AlertOp>, now_ms: u64) 
                     show: alert.show,
                     hide: alert.hide,
                     queued_ms: now_ms,
-                });
+                    order,
+                };
+                d.add(&name, a, &mut writes);
             }
             AlertOp::Control { control, .. } => match control {
-                QueueControl::Pause => q.paused = true,
-                QueueControl::Resume => q.paused = false,
-                QueueControl::Clear => q.waiting.clear(),
+                QueueControl::Pause => d.meta.paused = true,
+                QueueControl::Resume => d.meta.paused = false,
+                QueueControl::Clear => {
+                    let ids: Vec<u64> = d.waiting(world, &name).iter().map(|a| a.id).collect();
+                    for id in ids {
+                        writes.push(Write::AlertWaiting((name.clone(), id), None));
+                        d.removed.insert(id);
+                    }
+                    d.added.clear();
+                }
                 QueueControl::Skip => {
-                    if let Some(p) = q.playing.take() {
+                    if let Some(p) = d.meta.playing.take() {
                         writes.extend(change_writes(world, p.alert.widget_id, &[], &p.alert.hide));
-                        q.gap_until_ms = now_ms + GAP_MS;
-                        q.last = Some(p.alert);
+                        d.meta.gap_until_ms = now_ms + GAP_MS;
+                        d.meta.last = Some(p.alert);
                     }
                 }
                 QueueControl::ReplayLast => {
-                    if let Some(last) = q.last.clone() {
-                        q.push_front(QueuedAlert {
+                    if let Some(last) = d.meta.last.clone() {
+                        let a = QueuedAlert {
+                            id: d.new_id(),
                             queued_ms: now_ms,
+                            order: order_first(&d.waiting(world, &name)),
                             ..last
-                        });
+                        };
+                        d.add(&name, a, &mut writes);
                     }
                 }
             },
         }
     }
     writes.extend(
-        queues
+        drafts
             .into_iter()
-            .map(|(name, q)| Write::AlertQueue(name, Some(q))),
+            .map(|(name, d)| Write::AlertQueue(name, d.meta)),
     );
     writes
 }
@@ -83,7 +154,6 @@ pub fn admin_writes(
     now_ms: u64,
 ) -> Result<Vec<Write>, EngineError> {
     let name = queue_name(name);
-    let q = world.alert_queues.get(&name).cloned().unwrap_or_default();
     Ok(match action {
         QueueAction::Control(control) => ops_writes(
             world,
@@ -95,9 +165,29 @@ pub fn admin_writes(
             now_ms,
         ),
         QueueAction::Reorder(ids) => {
-            let mut q = q;
-            q.reorder(ids);
-            vec![Write::AlertQueue(name, Some(q))]
+            let waiting = world
+                .alert_queues
+                .get(&name)
+                .map_or(&[][..], |q| &q.waiting[..]);
+            let mut seen = HashSet::new();
+            let moved: Vec<&QueuedAlert> = ids
+                .iter()
+                .filter(|id| seen.insert(**id))
+                .filter_map(|id| waiting.iter().find(|a| a.id == *id))
+                .collect();
+            // Before every waiting alert, in the order given.
+            let base = waiting.first().map_or(0.0, |a| a.order) - moved.len() as f64;
+            moved
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let a = QueuedAlert {
+                        order: base + i as f64,
+                        ..a.clone()
+                    };
+                    Write::AlertWaiting((name.clone(), a.id), Some(a))
+                })
+                .collect()
         }
     })
 }
@@ -135,51 +225,41 @@ pub fn advance(
     if !ends && !may_start {
         return None;
     }
-    let mut q = before.clone();
+    let mut meta = before.meta();
     let mut step = Step::default();
-    if let Some(p) = q.playing.take_if(|p| p.ends_ms <= now_ms) {
+    if let Some(p) = meta.playing.take_if(|p| p.ends_ms <= now_ms) {
         step.writes
             .extend(change_writes(world, p.alert.widget_id, &[], &p.alert.hide));
-        q.gap_until_ms = now_ms + GAP_MS;
-        q.last = Some(p.alert);
+        meta.gap_until_ms = now_ms + GAP_MS;
+        meta.last = Some(p.alert);
     }
-    if q.playing.is_none() && !q.paused && audience && now_ms >= q.gap_until_ms {
-        if let Some(max) = max_wait_ms {
-            let (stale, fresh): (Vec<_>, Vec<_>) = std::mem::take(&mut q.waiting)
-                .into_iter()
-                .partition(|a| a.queued_ms + max < now_ms);
-            q.waiting = fresh;
-            step.played.extend(stale.into_iter().map(|a| {
-                (
-                    a,
-                    Err("dropped: it waited longer than alerts.max_wait_min".into()),
-                )
-            }));
-        }
-        while !q.waiting.is_empty() {
-            let a = q.waiting.remove(0);
-            match playable(world, &a) {
+    if may_start {
+        for a in &before.waiting {
+            step.writes
+                .push(Write::AlertWaiting((name.to_string(), a.id), None));
+            if max_wait_ms.is_some_and(|max| a.queued_ms + max < now_ms) {
+                let why = "dropped: it waited longer than alerts.max_wait_min".to_string();
+                step.played.push((a.clone(), Err(why)));
+                continue;
+            }
+            match playable(world, a) {
                 Ok(()) => {
                     let mut shown = change_writes(world, a.widget_id, &[], &a.show);
                     shown_pools_advance(&mut shown, &a.show, now_ms);
                     step.writes.extend(shown);
-                    q.playing = Some(Playing {
+                    meta.playing = Some(Playing {
                         started_ms: now_ms,
                         ends_ms: now_ms + a.duration_ms,
                         alert: a.clone(),
                     });
-                    step.played.push((a, Ok(())));
+                    step.played.push((a.clone(), Ok(())));
                     break;
                 }
-                Err(why) => step.played.push((a, Err(why))),
+                Err(why) => step.played.push((a.clone(), Err(why))),
             }
         }
     }
-    if q == *before {
-        return None;
-    }
-    step.writes
-        .push(Write::AlertQueue(name.to_string(), Some(q)));
+    step.writes.push(Write::AlertQueue(name.to_string(), meta));
     Some(step)
 }
 

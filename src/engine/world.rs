@@ -3,8 +3,8 @@
 //! [`crate::store::Store::commit`] does on disk and returns the inverse write for rollback.
 
 use crate::model::{
-    ChatCommand, Dashboard, Element, ElementView, EventBinding, Id, Kind, Media, Timer, Widget,
-    enabled_widgets,
+    AlertQueue, ChatCommand, Dashboard, Element, ElementView, EventBinding, Id, Kind, Media, Timer,
+    Widget, enabled_widgets,
 };
 use crate::store::{Loaded, Write};
 use std::collections::{BTreeMap, HashSet};
@@ -133,10 +133,25 @@ impl World {
             // Saved settings live only on disk (the settings service reads them after the
             // commit); nothing to undo in memory.
             Write::Setting(key, v) => Write::Setting(key.clone(), v.clone()),
-            Write::AlertQueue(name, new) => Write::AlertQueue(
-                name.clone(),
-                put(&mut self.alert_queues, name.clone(), new.clone()),
-            ),
+            // The queue's row: its waiting alerts stay (they are rows of their own).
+            Write::AlertQueue(name, meta) => {
+                let q = self.alert_queues.entry(name.clone()).or_default();
+                let old = q.meta();
+                let waiting = std::mem::take(&mut q.waiting);
+                *q = AlertQueue {
+                    waiting,
+                    ..meta.meta()
+                };
+                Write::AlertQueue(name.clone(), old)
+            }
+            Write::AlertWaiting((name, id), new) => {
+                let q = self.alert_queues.entry(name.clone()).or_default();
+                let old = match new {
+                    Some(a) => q.put(a.clone()),
+                    None => q.take(*id),
+                };
+                Write::AlertWaiting((name.clone(), *id), old)
+            }
         }
     }
 }

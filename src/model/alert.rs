@@ -1,6 +1,8 @@
 //! Alert queues: alerts wait their turn in a named queue and play one at a time, each for its
 //! duration, in arrival order within a priority. A queue lives in redb with everything in it
-//! (paused flag, what plays, what waits), so a restart or a SIGKILL changes nothing.
+//! (paused flag, what plays, what waits), so a restart or a SIGKILL changes nothing. Its meta
+//! (paused, playing, last) is one row and each waiting alert another, ordered by `order`: a
+//! new alert, a replay or a reorder writes the rows it touches, not the whole queue.
 
 use super::{ElementChange, Id};
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,9 @@ pub struct QueuedAlert {
     #[schema(value_type = Vec<Object>)]
     pub hide: Vec<ElementChange>,
     pub queued_ms: u64,
+    /// Where it waits: the queue plays the lowest first.
+    #[serde(default)]
+    pub order: f64,
 }
 
 /// The alert on screen now.
@@ -44,6 +49,8 @@ pub struct Playing {
 pub struct AlertQueue {
     pub paused: bool,
     pub playing: Option<Playing>,
+    /// Sorted by `order`; stored as rows of their own (never in the queue's row).
+    #[serde(skip)]
     pub waiting: Vec<QueuedAlert>,
     /// The last one that finished (for `replay_last`).
     pub last: Option<QueuedAlert>,
@@ -55,40 +62,50 @@ pub struct AlertQueue {
 }
 
 impl AlertQueue {
-    /// Adds `a` after every waiting alert of its priority or higher; returns its id.
-    pub fn push(&mut self, mut a: QueuedAlert) -> u64 {
-        self.next_id = self.next_id.max(1);
-        a.id = self.next_id;
-        self.next_id += 1;
-        let at = self
-            .waiting
-            .iter()
-            .position(|w| w.priority < a.priority)
-            .unwrap_or(self.waiting.len());
-        let id = a.id;
-        self.waiting.insert(at, a);
-        id
-    }
-
-    /// Puts `a` (a replay) first in line, as a new alert.
-    pub fn push_front(&mut self, mut a: QueuedAlert) {
-        self.next_id = self.next_id.max(1);
-        a.id = self.next_id;
-        self.next_id += 1;
-        self.waiting.insert(0, a);
-    }
-
-    /// Reorders the waiting alerts: `ids` first, in that order; the others keep their order
-    /// after them. Unknown ids are ignored.
-    pub fn reorder(&mut self, ids: &[u64]) {
-        let mut rest = std::mem::take(&mut self.waiting);
-        for id in ids {
-            if let Some(i) = rest.iter().position(|a| a.id == *id) {
-                self.waiting.push(rest.remove(i));
-            }
+    /// Everything but the waiting alerts (what the queue's own row holds).
+    pub fn meta(&self) -> AlertQueue {
+        AlertQueue {
+            paused: self.paused,
+            playing: self.playing.clone(),
+            waiting: Vec::new(),
+            last: self.last.clone(),
+            next_id: self.next_id,
+            gap_until_ms: self.gap_until_ms,
         }
-        self.waiting.append(&mut rest);
     }
+
+    /// A waiting alert in its place by `order` (replacing one with the same id); the old one.
+    pub fn put(&mut self, a: QueuedAlert) -> Option<QueuedAlert> {
+        let old = self.take(a.id);
+        let at = self.waiting.partition_point(|w| w.order <= a.order);
+        self.waiting.insert(at, a);
+        old
+    }
+
+    pub fn take(&mut self, id: u64) -> Option<QueuedAlert> {
+        let i = self.waiting.iter().position(|w| w.id == id)?;
+        Some(self.waiting.remove(i))
+    }
+}
+
+/// The `order` for a new alert of `priority` in `waiting` (sorted): after every alert of its
+/// priority or higher, before the first of a lower one.
+pub fn order_for(waiting: &[QueuedAlert], priority: i64) -> f64 {
+    // From the back: with equal priorities (the usual case) this stops at once.
+    let after = waiting.iter().rposition(|w| w.priority >= priority);
+    let prev = after.map(|i| waiting[i].order);
+    let next = waiting.get(after.map_or(0, |i| i + 1)).map(|w| w.order);
+    match (prev, next) {
+        (Some(p), Some(n)) => p + (n - p) / 2.0,
+        (Some(p), None) => p.floor() + 1.0,
+        (None, Some(n)) => n - 1.0,
+        (None, None) => 1.0,
+    }
+}
+
+/// The `order` that puts an alert before every waiting one.
+pub fn order_first(waiting: &[QueuedAlert]) -> f64 {
+    waiting.first().map_or(1.0, |w| w.order - 1.0)
 }
 
 #[cfg(test)]
@@ -106,6 +123,7 @@ mod tests {
             show: vec![],
             hide: vec![],
             queued_ms: 0,
+            order: 0.0,
         }
     }
 
@@ -113,20 +131,29 @@ mod tests {
         q.waiting.iter().map(|a| a.label.as_str()).collect()
     }
 
+    fn push(q: &mut AlertQueue, mut a: QueuedAlert) {
+        q.next_id += 1;
+        a.id = q.next_id;
+        a.order = order_for(&q.waiting, a.priority);
+        q.put(a);
+    }
+
     #[test]
     fn arrival_order_within_a_priority_higher_first() {
         let mut q = AlertQueue::default();
-        q.push(alert(0, "a"));
-        q.push(alert(0, "b"));
-        q.push(alert(5, "big"));
-        q.push(alert(0, "c"));
-        q.push(alert(5, "big2"));
-        assert_eq!(labels(&q), ["big", "big2", "a", "b", "c"]);
-        let ids: Vec<u64> = q.waiting.iter().map(|a| a.id).collect();
-        assert_eq!(ids, [3, 5, 1, 2, 4], "ids are unique and increasing");
-        q.push_front(alert(0, "again"));
+        push(&mut q, alert(0, "a"));
+        push(&mut q, alert(0, "b"));
+        push(&mut q, alert(5, "big"));
+        push(&mut q, alert(0, "c"));
+        push(&mut q, alert(5, "big2"));
+        push(&mut q, alert(2, "mid"));
+        assert_eq!(labels(&q), ["big", "big2", "mid", "a", "b", "c"]);
+        let mut again = alert(0, "again");
+        again.id = 99;
+        again.order = order_first(&q.waiting);
+        q.put(again);
         assert_eq!(labels(&q)[0], "again");
-        q.reorder(&[4, 1, 99]);
-        assert_eq!(labels(&q), ["c", "a", "again", "big", "big2", "b"]);
+        assert_eq!(q.take(99).unwrap().label, "again");
+        assert!(q.meta().waiting.is_empty());
     }
 }

@@ -74,8 +74,10 @@ pub enum Write {
     /// A setting saved from the admin UI (`None` forgets it). Its `Debug` never shows the
     /// value: secrets travel in it.
     Setting(String, Option<crate::settings::Value>),
-    /// An alert queue by name (`None`: forget it).
-    AlertQueue(String, Option<crate::model::AlertQueue>),
+    /// An alert queue's own row by name: everything but its waiting alerts.
+    AlertQueue(String, crate::model::AlertQueue),
+    /// One waiting alert of a queue, by (queue name, alert id); `None`: it left the queue.
+    AlertWaiting((String, u64), Option<crate::model::QueuedAlert>),
 }
 
 /// Everything the engine keeps in memory, read once at start-up.
@@ -173,6 +175,7 @@ impl Store {
             let mut cooldowns = txn.open_table(COOLDOWNS)?;
             let mut settings = txn.open_table(SETTINGS)?;
             let mut queues = txn.open_table(ALERT_QUEUES)?;
+            let mut waiting = txn.open_table(ALERT_WAITING)?;
             for w in writes {
                 match w {
                     Write::Dashboard(id, Some(d)) => {
@@ -267,11 +270,15 @@ impl Store {
                     Write::Setting(key, None) => {
                         settings.remove(key.as_str())?;
                     }
-                    Write::AlertQueue(name, Some(q)) => {
+                    Write::AlertQueue(name, q) => {
                         queues.insert(name.as_str(), enc("alert_queues", q)?.as_slice())?;
                     }
-                    Write::AlertQueue(name, None) => {
-                        queues.remove(name.as_str())?;
+                    Write::AlertWaiting((name, id), Some(a)) => {
+                        waiting
+                            .insert((name.as_str(), *id), enc("alert_waiting", a)?.as_slice())?;
+                    }
+                    Write::AlertWaiting((name, id), None) => {
+                        waiting.remove((name.as_str(), *id))?;
                     }
                 }
             }
@@ -332,9 +339,10 @@ fn settings_v3(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// v3 → v4: alert queues.
+/// v3 → v4: alert queues and their waiting alerts.
 fn alert_queues_v4(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(ALERT_QUEUES)?;
+    txn.open_table(ALERT_WAITING)?;
     Ok(())
 }
 

@@ -120,10 +120,22 @@ impl StoreReader {
         &self,
     ) -> Result<std::collections::BTreeMap<String, crate::model::AlertQueue>, StoreError> {
         let table = self.txn.open_table(ALERT_QUEUES)?;
-        let mut out = std::collections::BTreeMap::new();
+        let mut out = std::collections::BTreeMap::<String, crate::model::AlertQueue>::new();
         for row in table.iter()? {
             let (k, v) = row?;
             out.insert(k.value().to_string(), dec("alert_queues", v.value())?);
+        }
+        let waiting = self.txn.open_table(ALERT_WAITING)?;
+        for row in waiting.iter()? {
+            let (k, v) = row?;
+            let a: crate::model::QueuedAlert = dec("alert_waiting", v.value())?;
+            out.entry(k.value().0.to_string())
+                .or_default()
+                .waiting
+                .push(a);
+        }
+        for q in out.values_mut() {
+            q.waiting.sort_by(|a, b| a.order.total_cmp(&b.order));
         }
         Ok(out)
     }
@@ -211,12 +223,7 @@ impl StoreReader {
             let t: Timer = dec("timers", v.value())?;
             l.timers.insert((t.widget_id, t.key.clone()), t);
         }
-        let queues = self.txn.open_table(ALERT_QUEUES)?;
-        for row in queues.iter()? {
-            let (k, v) = row?;
-            l.alert_queues
-                .insert(k.value().to_string(), dec("alert_queues", v.value())?);
-        }
+        l.alert_queues = self.alert_queues()?;
         let meta = self.txn.open_table(META)?;
         for kind in Kind::ALL {
             let next = meta

@@ -24,6 +24,9 @@ pub const TIMERS: TableDefinition<(u64, &str), &[u8]> = TableDefinition::new("ti
 /// Settings saved from the admin UI: key (`obs.port`) → MessagePack of its JSON value.
 /// Added in schema v3. Below the config file and the environment in precedence.
 pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
-/// Alert queues: queue name → MessagePack of its `AlertQueue` (paused, playing, waiting).
-/// Added in schema v4.
+/// Alert queues: queue name → MessagePack of its `AlertQueue` without the waiting alerts
+/// (paused, playing, last). Added in schema v4.
 pub const ALERT_QUEUES: TableDefinition<&str, &[u8]> = TableDefinition::new("alert_queues");
+/// (queue name, alert id) → a waiting alert (its `order` says where). Added in schema v4.
+pub const ALERT_WAITING: TableDefinition<(&str, u64), &[u8]> =
+    TableDefinition::new("alert_waiting");

@@ -30,7 +30,7 @@ function parametersFor(cls, media) {
 }
 
 /** Sample text per parameter name (a generic one otherwise): options lists need commas. */
-const SAMPLE_TEXT = { options: 'Pizza, Tacos, Sushi', option: 'Ramen', question: 'What do we eat tonight?', scene: 'Gameplay', source: 'Webcam' };
+const SAMPLE_TEXT = { options: 'Pizza, Tacos, Sushi', option: 'Pizza', question: 'What do we eat tonight?', scene: 'Gameplay', source: 'Webcam' };
 
 /** A parameter's value from its spec: default; first option; min; a sample text; a media id. */
 function valueFor(p, media) {
@@ -290,6 +290,9 @@ test("the admin's Add widget library lists every type with its description and i
     if (type.description) assert.ok(text.includes(type.description.slice(0, 30)), `${type.widget_class} card has its description`);
     assert.ok(await card.locator('svg, img').count() > 0, `${type.widget_class} card has an icon`);
   }
+  // Test-only: the dialog as tall as its list (it scrolls at 960 px), so one picture shows all.
+  await admin.setViewportSize({ width: 1400, height: 2600 });
+  await admin.addStyleTag({ content: 'dialog[open] { max-height: none !important; }' });
   await admin.waitForTimeout(400);
   await library.screenshot({ path: join(artifactsDir(), 'every-widget-admin-library.png') });
   await admin.close();

@@ -10,10 +10,7 @@ import { test } from 'node:test';
 import { decode } from '@msgpack/msgpack';
 import { useDaemonAndBrowser } from './daemon.mjs';
 import { addBackdrop, artifactsDir, painted } from './helpers.mjs';
-import { png, wav } from './media-files.mjs';
-import { recordClip, upload } from './media-library.mjs';
-
-const ALERTS = ['FollowerAlertWidget', 'SubscriberAlertWidget', 'DonationAlertWidget', 'RaidAlertWidget', 'CheerAlertWidget'];
+import { ALERTS, createEveryWidget, featureCalls, showingCall, uploadSampleMedia } from './every-widget.mjs';
 
 /**
  * Widget parameters that keep the run short and the screenshots readable; anything not named
@@ -29,55 +26,19 @@ function parametersFor(cls, media) {
   }[cls] ?? {};
 }
 
-/** Sample text per parameter name (a generic one otherwise): options lists need commas. */
-const SAMPLE_TEXT = { options: 'Pizza, Tacos, Sushi', option: 'Pizza', question: 'What do we eat tonight?', scene: 'Gameplay', source: 'Webcam' };
-
-/** A parameter's value from its spec: default; first option; min; a sample text; a media id. */
-function valueFor(p, media) {
-  if (p.default !== undefined && p.default !== null && p.default !== '') return p.default;
-  switch (p.type) {
-    case 'dropdown': return p.options[0];
-    case 'multiselect': return p.options.slice(0, 1);
-    case 'checkbox': return true;
-    case 'color': return '#9147FF';
-    case 'number':
-    case 'slider': return p.min ?? 1;
-    case 'media': {
-      const m = media[p.media_kind];
-      assert.ok(m, `no uploaded media of kind ${p.media_kind} for ${p.name}`);
-      return m.id;
-    }
-    default: return SAMPLE_TEXT[p.name] ?? 'StreamFan42';
-  }
-}
-
-/**
- * Order of a widget's features: the ones that stop, hide or clear first, so that the widget
- * ends the run showing (a video playing, a poll open, a timer running, an alert on screen).
- */
-const ENDING = /^(stop|hide|reset|clear|end|pause|skip|undo|finish|decrement)_?/;
-const ordered = (features) => [...features.filter((f) => ENDING.test(f.name)), ...features.filter((f) => !ENDING.test(f.name))];
-
 let types = [];
-const widgets = []; // {cls, id, name}
-const media = {};
+let widgets = []; // {cls, id, name}
+let media = {};
 let page;
 /** Every frame the daemon sent the overlay page, decoded, in order. */
 const frames = [];
 
 const t = useDaemonAndBrowser(async (t) => {
   types = await t.call('GET', '/api/widget-types');
-  media.image = await upload(t.daemon.base, 'every-logo.png', png(320, 200), 'image/png');
-  media.audio = await upload(t.daemon.base, 'every-chime.wav', wav(2, 660), 'audio/wav');
-  media.video = await upload(t.daemon.base, 'every-clip.webm', await recordClip(t.browser, 4), 'video/webm');
-  const dash = (await t.call('POST', '/api/dashboards', { name: 'Every widget', obs_scene: null }, 201)).id;
-  for (const type of types) {
-    const w = await t.call('POST', '/api/widgets', {
-      widget_class: type.widget_class, name: type.display_name, dashboard_ids: [dash],
-      widget_parameters: parametersFor(type.widget_class, media),
-    }, 201);
-    widgets.push({ cls: type.widget_class, id: w.id, name: type.display_name });
-  }
+  media = await uploadSampleMedia(t.daemon.base, t.browser);
+  const made = await createEveryWidget(t.call, types, 'Every widget', (cls) => parametersFor(cls, media));
+  widgets = made.widgets;
+  const dash = made.dash;
   await t.call('POST', `/api/dashboards/${dash}/activate`);
   page = await t.browser.newPage();
   page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
@@ -112,22 +73,21 @@ test('every widget type: one instance each, every feature executed once (200)', 
   assert.ok(types.length >= 23, `the library lists ${types.length} types`);
   for (const type of types) {
     const w = widgetOf(type.widget_class);
-    for (const f of ordered(type.features)) {
-      const parameters = Object.fromEntries(f.parameters.map((p) => [p.name, valueFor(p, media)]));
+    for (const { feature, parameters } of featureCalls(type, media)) {
       const res = await fetch(`${t.daemon.base}/api/widgets/${w.id}/execute`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feature: f.name, parameters }),
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feature, parameters }),
       });
       const body = await res.text();
       if (type.widget_class === 'ObsSceneWidget' && res.status === 503) {
         // This file runs without OBS (a real one needs root and its root file system; see
         // settings.test.mjs): the honest answer is 503 obs_unavailable, not a silent success.
         assert.equal(JSON.parse(body).error.code, 'obs_unavailable', body);
-        withoutObs.push(`${type.widget_class}.${f.name}`);
-        executed.push(`${type.widget_class}.${f.name}`);
+        withoutObs.push(`${type.widget_class}.${feature}`);
+        executed.push(`${type.widget_class}.${feature}`);
         continue;
       }
-      assert.equal(res.status, 200, `${type.widget_class}.${f.name}(${JSON.stringify(parameters)}) -> ${res.status} ${body}`);
-      executed.push(`${type.widget_class}.${f.name}`);
+      assert.equal(res.status, 200, `${type.widget_class}.${feature}(${JSON.stringify(parameters)}) -> ${res.status} ${body}`);
+      executed.push(`${type.widget_class}.${feature}`);
     }
   }
   const total = types.reduce((n, ty) => n + ty.features.length, 0);
@@ -184,10 +144,9 @@ const drawsSomething = (w) => page.evaluate((id) => [...document.querySelectorAl
 async function ensureShowing(w) {
   if (await drawsSomething(w)) return true;
   const type = types.find((ty) => ty.widget_class === w.cls);
-  const f = type.features.find((x) => !ENDING.test(x.name));
-  if (!f || !type.elements.length) return false;
-  const parameters = Object.fromEntries(f.parameters.map((p) => [p.name, valueFor(p, media)]));
-  await t.call('POST', `/api/widgets/${w.id}/execute`, { feature: f.name, parameters }, [200, 503]);
+  const again = showingCall(type, media);
+  if (!again || !type.elements.length) return false;
+  await t.call('POST', `/api/widgets/${w.id}/execute`, again, [200, 503]);
   try {
     await page.waitForFunction((id) => [...document.querySelectorAll(`.element[data-widget-id="${id}"][data-visible="true"]`)]
       .some((n) => { const r = n.getBoundingClientRect(); return r.width > 0 && r.height > 0; }), w.id, { timeout: 5_000 });
@@ -228,8 +187,9 @@ test('the wheel stops on the segment the server picked (its final rotation)', { 
 test('the video plays and hides itself at its end', { timeout: 20_000 }, async () => {
   const w = widgetOf('VideoPlayerWidget');
   const node = sel(w, 'video');
-  // It may already have ended (the clip is 4 s): then play it again for the check.
-  if (await page.evaluate((s) => document.querySelector(`${s} video`)?.ended ?? true, node)) {
+  // It may have ended, or be about to (the clip is 4 s): then play it again for the check.
+  const playing = (s) => { const v = document.querySelector(`${s}[data-visible="true"] video`); return !!v && !v.ended && v.currentTime < v.duration - 1.5; };
+  if (!(await page.evaluate(playing, node))) {
     await t.call('POST', `/api/widgets/${w.id}/execute`, { feature: 'play_video', parameters: { video_file: media.video.id } });
   }
   await page.waitForFunction((s) => { const v = document.querySelector(`${s}[data-visible="true"] video`); return v && !v.paused && v.currentTime > 0.2; }, node);

@@ -8,6 +8,8 @@
 // compositor, then software GL through SwiftShader as in SOFTWARE_GL_ARGS) it prints
 // p50/p95/p99 of requestAnimationFrame deltas over 8 s, and the idle floor of the same run: the
 // same page with an empty dashboard active, measured first.
+// FRAMES_EACH=gl (or cpu) instead measures each widget type alone on that renderer (2 s each),
+// to see which one costs the frames.
 import { rmSync } from 'node:fs';
 import { api, newWorkDir, startDaemon } from '../e2e/daemon.mjs';
 import { ALERTS, createEveryWidget, featureCalls, uploadSampleMedia } from '../e2e/every-widget.mjs';
@@ -43,7 +45,36 @@ try {
   const { dash, widgets } = await createEveryWidget(call, types, 'Every widget', (cls) => parametersFor(cls, media));
   console.log(`${types.length} widget types, one instance each; ${MEASURE_MS / 1000} s per measurement; ${process.env.STAGEHAND_BIN || 'target/debug'} daemon`);
 
-  for (const [label, args] of [['--disable-gpu (software raster and compositor)', CHROMIUM_ARGS], ['software GL (SwiftShader)', SOFTWARE_GL_ARGS]]) {
+  const each = process.env.FRAMES_EACH;
+  if (each) {
+    const browser = await launchBrowser({ args: each === 'gl' ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.addInitScript(() => { window.__rawRaf = window.requestAnimationFrame.bind(window); });
+      await page.goto(`${daemon.base}/overlay/`);
+      await page.waitForSelector('body[data-connected="true"]');
+      console.log(`each widget alone, ${each === 'gl' ? 'software GL (SwiftShader)' : '--disable-gpu'}: p50 / p95 / p99 ms`);
+      for (const type of types) {
+        const alone = await createEveryWidget(call, [type], `Only ${type.display_name}`, (cls) => parametersFor(cls, media));
+        await call('POST', `/api/dashboards/${alone.dash}/activate`);
+        await page.waitForFunction((d) => document.body.dataset.dashboardId === String(d), alone.dash);
+        for (const c of featureCalls(type, media)) await call('POST', `/api/widgets/${alone.widgets[0].id}/execute`, c, [200, 503]);
+        await page.waitForTimeout(1000);
+        const d = await page.evaluate((ms) => new Promise((resolve) => {
+          const out = [];
+          let last = 0;
+          const end = performance.now() + ms;
+          const step = (t) => { if (last) out.push(t - last); last = t; if (t < end) window.__rawRaf(step); else resolve(out); };
+          window.__rawRaf(step);
+        }), 2000);
+        d.sort((a, b) => a - b);
+        console.log(`  ${type.widget_class.padEnd(24)} ${f1(pct(d, 50))} / ${f1(pct(d, 95))} / ${f1(pct(d, 99))}`);
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  for (const [label, args] of each ? [] : [['--disable-gpu (software raster and compositor)', CHROMIUM_ARGS], ['software GL (SwiftShader)', SOFTWARE_GL_ARGS]]) {
     await call('POST', `/api/dashboards/${empty}/activate`);
     const browser = await launchBrowser({ args });
     try {

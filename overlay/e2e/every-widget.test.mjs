@@ -26,6 +26,34 @@ function parametersFor(cls, media) {
   }[cls] ?? {};
 }
 
+/**
+ * Where a streamer would move some widgets so that the whole overlay reads (every default sits
+ * where that widget alone looks best, several of them in the same corner): `[dx, dy]` for each
+ * top-level element, and an optional new size per element. Only used for the full screenshot.
+ */
+const ARRANGE = {
+  GoalTrackerWidget: { move: [60, 0] },
+  SoundBoardWidget: { move: [-500, 182] },
+  DeathCounterWidget: { move: [0, 170] },
+  ImageSequenceWidget: { move: [0, 80] },
+  PollWidget: { move: [0, 290] },
+  VideoPlayerWidget: { move: [160, 125], size: { video: { width: 480, height: 270 } } },
+  ImageWidget: { move: [-520, 450], size: { image: { width: 220, height: 220 } } },
+};
+
+async function arrange(call, w) {
+  const plan = ARRANGE[w.cls];
+  if (!plan) return;
+  const full = await call('GET', `/api/widgets/${w.id}`);
+  for (const e of full.elements) {
+    const pos = e.properties.position;
+    if (!pos || e.properties.parent) continue;
+    const properties = { position: { ...pos, x: pos.x + plan.move[0], y: pos.y + plan.move[1] } };
+    if (plan.size?.[e.name]) properties.size = plan.size[e.name];
+    await call('PATCH', `/api/widgets/${w.id}/elements/${e.name}`, { properties });
+  }
+}
+
 let types = [];
 let widgets = []; // {cls, id, name}
 let media = {};
@@ -39,6 +67,7 @@ const t = useDaemonAndBrowser(async (t) => {
   const made = await createEveryWidget(t.call, types, 'Every widget', (cls) => parametersFor(cls, media));
   widgets = made.widgets;
   const dash = made.dash;
+  for (const w of widgets) await arrange(t.call, w);
   await t.call('POST', `/api/dashboards/${dash}/activate`);
   page = await t.browser.newPage();
   page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
@@ -160,8 +189,13 @@ async function ensureShowing(w) {
 test('the whole overlay', { timeout: 30_000 }, async () => {
   for (const w of widgets) if (w.cls !== 'VideoPlayerWidget' && !(await drawsSomething(w))) await ensureShowing(w);
   await page.waitForTimeout(700);
+  // Test-only: one alert on screen. On stream they share a queue and take turns; here each has
+  // its own (to keep the run short) and five at once would print over each other.
+  const others = widgets.filter((w) => ALERTS.includes(w.cls)).slice(1);
+  const style = await page.addStyleTag({ content: others.map((w) => `#stage .element[data-widget-id="${w.id}"]`).join(', ') + ' { visibility: hidden !important; }' });
   await painted(page);
   await page.screenshot({ path: join(artifactsDir(), 'every-widget-overlay.png') });
+  await style.evaluate((n) => n.remove());
 });
 
 test('the wheel stops on the segment the server picked (its final rotation)', { timeout: 20_000 }, async () => {

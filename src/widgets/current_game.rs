@@ -140,12 +140,14 @@ impl Widget for CurrentGameWidget {
                 let game = game_name.trim().to_string();
                 let mut changes = render(p, Some(&game));
                 changes.push(art(image, true));
-                Out::changes(changes).state(State { game: Some(game) })
+                Out::changes(changes)
+                    .keep_boxes()
+                    .state(State { game: Some(game) })
             }
             Feature::ClearGame {} => {
                 let mut changes = render(p, None);
                 changes.push(art(None, false));
-                Out::changes(changes).state(State::default())
+                Out::changes(changes).keep_boxes().state(State::default())
             }
         }
     }
@@ -221,5 +223,18 @@ mod tests {
                 .all(|n| !h.el(n).visible)
         );
         assert_eq!(h.state, serde_json::Map::new());
+    }
+
+    #[test]
+    fn features_leave_the_layout_the_streamer_made() {
+        let mut h = Harness::new("CurrentGameWidget", json!({}));
+        let boxes = h.rearrange(-30.0, 25.0);
+        assert!(!boxes.is_empty());
+        h.run("set_game", json!({"game_name": "Celeste"})).unwrap();
+        h.assert_boxes(&boxes, "set_game");
+        h.run("clear_game", json!({})).unwrap();
+        h.assert_boxes(&boxes, "clear_game");
+        h.run("set_game", json!({"game_name": "Hades"})).unwrap();
+        h.assert_boxes(&boxes, "set_game");
     }
 }

@@ -216,7 +216,7 @@ impl Widget for SocialMediaWidget {
             Feature::Cycle {} => s.at += 1,
         }
         s.slot = 1 - s.slot;
-        show(p, s)
+        show(p, s).keep_boxes()
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
@@ -334,5 +334,20 @@ mod tests {
         .unwrap();
         assert!(h.el("card").visible);
         assert_eq!(shown(&h).1, "discord.gg/x");
+    }
+
+    #[test]
+    fn features_leave_the_layout_the_streamer_made() {
+        let mut h = Harness::new("SocialMediaWidget", json!({}));
+        let boxes = h.rearrange(-30.0, 25.0);
+        assert!(!boxes.is_empty());
+        h.run(
+            "update_content",
+            json!({"platform": "Discord", "content": "discord.gg/x"}),
+        )
+        .unwrap();
+        h.assert_boxes(&boxes, "update_content");
+        h.run("cycle_platforms", json!({})).unwrap();
+        h.assert_boxes(&boxes, "cycle_platforms");
     }
 }

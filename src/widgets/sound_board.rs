@@ -131,7 +131,7 @@ impl Widget for SoundBoardWidget {
                     let after = (p.badge_seconds * 1000.0).round() as u64;
                     out = out.change_after(HIDE_BADGE, after, vec![set_visible(BADGE, false)]);
                 }
-                out
+                out.keep_boxes()
             }
             Feature::StopAll {} => {
                 let mut changes: Vec<ElementChange> =
@@ -141,7 +141,7 @@ impl Widget for SoundBoardWidget {
                 for i in 0..VOICES {
                     out = out.cancel(format!("end_{}", voice(i)));
                 }
-                out
+                out.keep_boxes()
             }
         }
     }
@@ -234,5 +234,18 @@ mod tests {
         h.run("stop_all_sounds", json!({})).unwrap();
         assert!((1..=4).all(|i| !h.el(&format!("sound_{i}")).visible));
         assert!(!h.el("now_playing").visible && h.pending.is_empty());
+    }
+
+    #[test]
+    fn features_leave_the_layout_the_streamer_made() {
+        let mut h = board(json!({}));
+        let boxes = h.rearrange(-30.0, 25.0);
+        assert!(!boxes.is_empty());
+        h.run("play_sound", json!({"sound_file": 1})).unwrap();
+        h.assert_boxes(&boxes, "play_sound");
+        h.run("stop_all_sounds", json!({})).unwrap();
+        h.assert_boxes(&boxes, "stop_all_sounds");
+        h.run("play_sound", json!({"sound_file": 2})).unwrap();
+        h.assert_boxes(&boxes, "play_sound");
     }
 }

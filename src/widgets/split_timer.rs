@@ -315,7 +315,7 @@ impl Widget for SplitTimerWidget {
             started_at_ms: Some(now),
             ..s.close(n)
         };
-        match feature {
+        let o = match feature {
             Feature::Start {} => out(p, start(s)),
             Feature::Next {} if s.started_at_ms.is_none() => out(p, start(s)),
             Feature::Next {} | Feature::Skip {} if s.finished(n) => Out::none(),
@@ -337,7 +337,8 @@ impl Widget for SplitTimerWidget {
             }
             Feature::Skip {} | Feature::Undo {} => Out::none(),
             Feature::Reset {} => out(p, s.close(n)),
-        }
+        };
+        o.keep_boxes()
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
@@ -535,5 +536,22 @@ mod tests {
         assert!(!h.has("split_1_name"));
         assert_eq!(text(&h, "split_0_name"), "Finish");
         assert_eq!(text(&h, "title_text"), "Glitchless");
+    }
+
+    #[test]
+    fn features_leave_the_layout_the_streamer_made() {
+        let mut h = Harness::new("SplitTimerWidget", json!({}));
+        let boxes = h.rearrange(-30.0, 25.0);
+        assert!(!boxes.is_empty());
+        h.run("start_splits", json!({})).unwrap();
+        h.assert_boxes(&boxes, "start_splits");
+        h.run("next_split", json!({})).unwrap();
+        h.assert_boxes(&boxes, "next_split");
+        h.run("skip_split", json!({})).unwrap();
+        h.assert_boxes(&boxes, "skip_split");
+        h.run("undo_split", json!({})).unwrap();
+        h.assert_boxes(&boxes, "undo_split");
+        h.run("reset_splits", json!({})).unwrap();
+        h.assert_boxes(&boxes, "reset_splits");
     }
 }

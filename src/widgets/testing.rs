@@ -186,6 +186,44 @@ impl Harness {
     pub fn has(&self, name: &str) -> bool {
         self.elements.iter().any(|e| e.name == name)
     }
+
+    /// Moves every element that has a position by `(dx, dy)` and makes it 10 px wider, as a
+    /// streamer does in the admin; answers the boxes to expect from now on.
+    pub fn rearrange(&mut self, dx: f64, dy: f64) -> Vec<(String, serde_json::Value)> {
+        let mut boxes = Vec::new();
+        for e in &mut self.elements {
+            let Some(pos) = e
+                .properties
+                .get_mut("position")
+                .and_then(|p| p.as_object_mut())
+            else {
+                continue;
+            };
+            for (k, d) in [("x", dx), ("y", dy)] {
+                let v = pos.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0) + d;
+                pos.insert(k.into(), serde_json::json!(v));
+            }
+            if let Some(w) = e
+                .properties
+                .get_mut("size")
+                .and_then(|s| s.get_mut("width"))
+            {
+                *w = serde_json::json!(w.as_f64().unwrap_or(0.0) + 10.0);
+            }
+            let b = serde_json::json!([e.properties["position"], e.properties.get("size")]);
+            boxes.push((e.name.clone(), b));
+        }
+        boxes
+    }
+
+    /// Panics naming the first element whose box is no longer the one `rearrange` gave it.
+    pub fn assert_boxes(&self, boxes: &[(String, serde_json::Value)], after: &str) {
+        for (name, b) in boxes {
+            let e = self.el(name);
+            let now = serde_json::json!([e.properties["position"], e.properties.get("size")]);
+            assert_eq!(&now, b, "{after} moved or resized '{name}' back");
+        }
+    }
 }
 
 /// A widget with a bug: `explode` panics after looking at its state; `bump` works.

@@ -167,7 +167,9 @@ impl Widget for TextTickerWidget {
             Feature::StartScroll {} => state.stopped = false,
             Feature::StopScroll {} => state.stopped = true,
         }
-        Out::changes(vec![set_props(TICKER, look(ctx.params, &state))]).state(state)
+        Out::changes(vec![set_props(TICKER, look(ctx.params, &state))])
+            .keep_boxes()
+            .state(state)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
@@ -254,5 +256,18 @@ mod tests {
         assert!(!h.el("ticker_label").visible, "no badge without a label");
         assert!(h.set_params(json!({"speed": 5})).is_err());
         assert!(h.set_params(json!({"direction": "up"})).is_err());
+    }
+
+    #[test]
+    fn features_leave_the_layout_the_streamer_made() {
+        let mut h = Harness::new("TextTickerWidget", json!({}));
+        let boxes = h.rearrange(-30.0, 25.0);
+        assert!(!boxes.is_empty());
+        h.run("set_text", json!({"message": "Hello"})).unwrap();
+        h.assert_boxes(&boxes, "set_text");
+        h.run("stop_scroll", json!({})).unwrap();
+        h.assert_boxes(&boxes, "stop_scroll");
+        h.run("start_scroll", json!({})).unwrap();
+        h.assert_boxes(&boxes, "start_scroll");
     }
 }

@@ -146,6 +146,16 @@ impl<W: Widget> Out<W> {
             ..Self::none()
         }
     }
+    /// Leaves the elements' boxes alone: drops `position` and `size` from every change, so a
+    /// feature changes what an element shows, never where the streamer moved it or how big
+    /// they made it in the admin (a parameter change may still lay the widget out again).
+    pub fn keep_boxes(mut self) -> Self {
+        for c in &mut self.changes {
+            c.properties.remove("position");
+            c.properties.remove("size");
+        }
+        self
+    }
     pub fn state(mut self, state: W::State) -> Self {
         self.state = Some(state);
         self

@@ -20,6 +20,17 @@ const WIDGET_ICONS: Record<string, string> = {
   ImageSequenceWidget: 'layers',
   SoundBoardWidget: 'music',
   CurrentGameWidget: 'gamepad',
+  ObsSceneWidget: 'monitor',
+  TextWidget: 'type',
+  WheelSpinnerWidget: 'wheel',
+  GoalTrackerWidget: 'target',
+  ImageWidget: 'image',
+  VideoPlayerWidget: 'film',
+  FollowerAlertWidget: 'heart',
+  SubscriberAlertWidget: 'star',
+  DonationAlertWidget: 'dollar',
+  RaidAlertWidget: 'zap',
+  CheerAlertWidget: 'gem',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -51,7 +51,8 @@ pub fn elements(l: &Look) -> Vec<ElementTemplate> {
             props! {
                 "text": "",
                 "position": {"x": 160, "y": 470, "z_index": 21},
-                "size": {"width": 1600, "height": 120},
+                // Two lines of the largest headline fit: long names wrap instead of clipping.
+                "size": {"width": 1600, "height": 190},
                 "font_size": l.font_size,
                 "font_weight": 900,
                 "color": l.color,
@@ -68,7 +69,7 @@ pub fn elements(l: &Look) -> Vec<ElementTemplate> {
             ElementType::Text,
             props! {
                 "text": "",
-                "position": {"x": 360, "y": 600, "z_index": 21},
+                "position": {"x": 360, "y": 670, "z_index": 21},
                 "size": {"width": 1200, "height": 110},
                 "font_size": (l.font_size * 0.5).round(),
                 "font_weight": 600,

@@ -8,14 +8,15 @@ use super::{ElementTemplate, QueueControl};
 pub struct CheerAlertWidget;
 
 crate::alert_params!(
-    headline: "{user} cheered {bits} bits!",
+    headline: "{user} cheered {bits}!",
     message: "{message}",
     duration: 7,
     accent: "#FFB800",
 );
 
 crate::alert_features! {
-    /// Queues a cheer alert; bind it to the cheer event (`{user}`, `{bits}`, `{message}`).
+    /// Queues a cheer alert; bind it to the cheer event (`{user}`, `{bits}` = "500 bits",
+    /// `{amount}` = 500, `{message}`).
     #[feature("trigger_cheer", "Trigger Cheer Alert")]
     TriggerCheer {
         user: String = text("Cheerer", 60),

@@ -48,10 +48,15 @@ impl Widget for CheerAlertWidget {
             } => {
                 let name = alert::viewer_text(&user, 60, l.blocklist);
                 let message = alert::viewer_text(&message, l.max_message as usize, l.blocklist);
-                let label = format!("{} cheered {bits} bits", user.trim());
+                let bits_text = if bits == 1 {
+                    "1 bit".to_string()
+                } else {
+                    format!("{bits} bits")
+                };
+                let label = format!("{} cheered {bits_text}", user.trim());
                 let vars = [
                     ("user", name),
-                    ("bits", bits.to_string()),
+                    ("bits", bits_text),
                     ("amount", bits.to_string()),
                     ("message", message),
                 ];

@@ -208,3 +208,33 @@ describe('admin socket', () => {
     expect(adminSocketUrl({ protocol: 'https:', host: 'h' }, 'a b')).toBe('wss://h/ws?client_type=admin&token=a%20b');
   });
 });
+
+describe('play_alert entries', () => {
+  const base: AuditEntry = {
+    id: 9,
+    at_ms: 0,
+    actor: { kind: 'timer' },
+    action: 'play_alert',
+    target: 'PixelQueen subscribed (tier 2, 14 months) (queue main)',
+    params: { queue: 'main', kind: 'sub', alert_id: 4 },
+    ok: true,
+    error: null,
+    subject: { kind: 'alert', widget_id: 3, widget_name: 'Sub alert', widget_class: 'SubscriberAlertWidget' },
+  };
+  it('reads as an alert with its label', () => {
+    const d = describeEntry(base);
+    expect(d.verb).toBe('Alert:');
+    expect(d.subject).toBe('PixelQueen subscribed (tier 2, 14 months)');
+    expect(d.detail).toBe('Sub alert');
+    expect(d.skipped).toBe(false);
+    expect(d.params).toEqual([]);
+  });
+  it('a skipped one is a warning, naming other queues', () => {
+    const d = describeEntry({ ...base, ok: false, error: 'its widget was deleted', target: 'X followed (queue big)' });
+    expect(d.verb).toBe('Alert skipped:');
+    expect(d.skipped).toBe(true);
+    expect(d.failed).toBe(true);
+    expect(d.error).toBe('its widget was deleted');
+    expect(d.detail).toBe('Sub alert · queue big');
+  });
+});

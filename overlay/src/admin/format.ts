@@ -55,6 +55,7 @@ const ACTION_TEXT: Record<string, string> = {
   delete_event_binding: 'Deleted event binding',
   update_settings: 'Changed',
   import: 'Imported',
+  play_alert: 'Alert:',
 };
 
 /** Actions after which lists and panels may have changed (re-fetch them). */
@@ -114,6 +115,8 @@ export interface FeedLine {
   error: string | null;
   /** Ran, but the overlay did not show it (its dashboard is on standby). */
   notShown: boolean;
+  /** An alert that could not play and was skipped (the queue went on): a warning, not an error. */
+  skipped: boolean;
   /** The widget and feature a run fired, from the structured subject (panel flash). */
   widgetId: number | null;
   feature: string | null;
@@ -136,6 +139,7 @@ const FAIL_TEXT: Record<string, string> = {
   update_event_binding: 'Could not update event binding',
   delete_event_binding: 'Could not delete event binding',
   import: 'Could not import',
+  play_alert: 'Alert skipped:',
 };
 
 function verbFor(action: string, failed: boolean): string {
@@ -151,6 +155,13 @@ function fromSubject(e: AuditEntry, s: AuditSubject, featureName: (widgetId: num
     return { subject: featureName(s.widget_id ?? null, s.feature) ?? humanize(s.feature), detail: widget };
   }
   switch (s.kind) {
+    case 'alert': {
+      // target: "PixelQueen subscribed (tier 1, 3 months) (queue main)"
+      const m = /^(.*)\s\(queue ([^()]+)\)$/.exec(e.target.trim());
+      const label = m ? m[1]! : e.target;
+      const queue = m ? m[2]! : null;
+      return { subject: label, detail: [widget, queue && queue !== 'main' ? `queue ${queue}` : ''].filter(Boolean).join(' · ') };
+    }
     case 'element':
       return { subject: s.element ?? 'element', detail: widget };
     case 'command':
@@ -181,6 +192,7 @@ export function describeEntry(e: AuditEntry, featureName: (widgetId: number | nu
     failed,
     error: failed ? e.error || 'failed without a message' : null,
     notShown: false,
+    skipped: e.action === 'play_alert' && failed,
     widgetId: null,
     feature: null,
   };

@@ -191,3 +191,9 @@ export function parseAlertTarget(target: string): { label: string; queue: string
   const m = /^(.*)\s\(queue ([^()]+)\)$/.exec(target.trim());
   return m ? { label: m[1]!, queue: m[2]! } : { label: target, queue: null };
 }
+
+/** The kind an alert widget class plays (sub for the Subscriber alert, which also does gifts). */
+export function kindOfWidget(widgetClass: string): AlertKind | null {
+  const hit = KINDS.find((k) => KIND[k].widgetClass === widgetClass);
+  return hit ?? null;
+}

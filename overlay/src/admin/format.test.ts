@@ -238,3 +238,17 @@ describe('play_alert entries', () => {
     expect(d.detail).toBe('Sub alert · queue big');
   });
 });
+
+describe('alert_queue entries', () => {
+  const e = (target: string, ok = true): AuditEntry => ({ id: 1, at_ms: 0, actor: { kind: 'admin' }, action: 'alert_queue', target, params: null, ok, error: ok ? null : 'nope', subject: { kind: 'alert_queue' } });
+  it('read as sentences', () => {
+    const d = describeEntry(e('alert queue main: Control(Pause)'));
+    expect([d.verb, d.subject]).toEqual(['Paused', 'the main alert queue']);
+    expect(describeEntry(e('alert queue big: Control(ReplayLast)')).verb).toBe('Replayed the last alert on');
+    expect(describeEntry(e('alert queue big: Reorder([3, 1, 2])')).subject).toBe('alert queue “big”');
+    expect(describeEntry(e('alert queue main: Control(Skip)', false)).verb).toBe('Could not skip the alert on');
+  });
+  it('an unknown shape falls back to the target', () => {
+    expect(describeEntry(e('alert queue main: Something(1)')).subject).toBe('alert queue main: Something(1)');
+  });
+});

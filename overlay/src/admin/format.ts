@@ -196,6 +196,10 @@ export function describeEntry(e: AuditEntry, featureName: (widgetId: number | nu
     widgetId: null,
     feature: null,
   };
+  if (e.action === 'alert_queue') {
+    const q = alertQueueLine(e.target, failed);
+    if (q) return { ...base, ...q };
+  }
   if (e.subject && typeof e.subject === 'object') {
     const s = e.subject;
     return {
@@ -215,6 +219,25 @@ export function describeEntry(e: AuditEntry, featureName: (widgetId: number | nu
   }
   const subject = t.name.replace(/^(command|binding|event binding)\s+/, '');
   return { ...base, subject, detail: t.widgetClass ?? '' };
+}
+
+const QUEUE_VERB: Record<string, [string, string]> = {
+  Pause: ['Paused', 'Could not pause'],
+  Resume: ['Resumed', 'Could not resume'],
+  Skip: ['Skipped the alert on', 'Could not skip the alert on'],
+  Clear: ['Cleared', 'Could not clear'],
+  ReplayLast: ['Replayed the last alert on', 'Could not replay the last alert on'],
+  Reorder: ['Reordered', 'Could not reorder'],
+};
+
+/** An `alert_queue` entry, from its target "alert queue main: Control(Pause)" / "…: Reorder([3, 1])". */
+function alertQueueLine(target: string, failed: boolean): Pick<FeedLine, 'verb' | 'subject' | 'detail'> | null {
+  const m = /^alert queue (.+?): (?:Control\((\w+)\)|(Reorder)\(.*\))$/.exec(target.trim());
+  if (!m) return null;
+  const verbs = QUEUE_VERB[m[2] ?? m[3] ?? ''];
+  if (!verbs) return null;
+  const queue = m[1]!;
+  return { verb: verbs[failed ? 1 : 0], subject: queue === 'main' ? 'the main alert queue' : `alert queue “${queue}”`, detail: '' };
 }
 
 export function humanize(id: string): string {

@@ -40,8 +40,6 @@ test('alerts page: pause, test, reorder, resume, skip, clear', { timeout: 120_00
     await t.call('POST', '/api/widgets', { widget_class: cls, name, dashboard_ids: [dash], widget_parameters: params }, 201);
   }
   await t.call('POST', `/api/dashboards/${dash}/activate`);
-  const overlay = await t.openOverlay();
-  await overlay.setViewportSize({ width: 1920, height: 1080 });
 
   const card = admin.locator('[data-queue="main"]');
   await card.waitFor(); // the widgets' queue shows before any alert reached it
@@ -52,9 +50,19 @@ test('alerts page: pause, test, reorder, resume, skip, clear', { timeout: 120_00
   await admin.locator('[data-test-hint]').waitFor();
   assert.match(await admin.locator('[data-test-hint]').textContent(), /Add a Raid Alert widget to a dashboard first/);
 
+  // No overlay connected (OBS closed): a test alert waits for one.
+  await admin.locator('[data-test-kind="gift"]').click();
+  await until('waiting for an overlay', async () => (await card.getAttribute('data-queue-state')) === 'waiting');
+  assert.match(await card.locator('[data-queue-status]').textContent(), /Waiting for an overlay/);
+
   await card.locator('[data-action="pause"]').click();
   await until('paused', async () => (await card.getAttribute('data-queue-state')) === 'paused');
   assert.equal((await main()).paused, true);
+  await t.call('POST', '/api/alerts/queues/main/clear');
+  await until('the gift gone', async () => (await card.locator('li[data-alert-id]').count()) === 0);
+
+  const overlay = await t.openOverlay();
+  await overlay.setViewportSize({ width: 1920, height: 1080 });
 
   for (const k of ['sub', 'cheer', 'follow']) {
     await admin.locator(`[data-test-kind="${k}"]`).click();
@@ -67,12 +75,10 @@ test('alerts page: pause, test, reorder, resume, skip, clear', { timeout: 120_00
   const ids = await rows.evaluateAll((ls) => ls.map((l) => Number(l.dataset.alertId)));
 
   // Drag the follow (last) onto the top half of the first row: it goes first.
-  const first = await rows.nth(0).boundingBox();
   await rows.nth(2).dragTo(rows.nth(0), { targetPosition: { x: 40, y: 4 } });
   let want = [ids[2], ids[0], ids[1]];
   await until('dragged to the top', async () => JSON.stringify(await rows.evaluateAll((ls) => ls.map((l) => Number(l.dataset.alertId)))) === JSON.stringify(want));
   await until('daemon has the dragged order', async () => JSON.stringify((await main()).waiting.map((a) => a.id)) === JSON.stringify(want));
-  assert.ok(first.height > 0);
 
   // The keyboard way: Move down, then Move up again (same order as before).
   await rows.nth(0).locator('[data-move="down"]').click();
@@ -132,6 +138,15 @@ test('alerts page: pause, test, reorder, resume, skip, clear', { timeout: 120_00
 
   // Replay last is there once something played.
   assert.equal(await card.locator('[data-action="replay_last"]').isVisible(), true);
+
+  // The activity feed reads the alerts: "Alert: TestFollower followed".
+  await admin.getByRole('link', { name: 'Dashboards' }).click();
+  const feed = admin.locator('[data-activity]');
+  await until('the alert in the feed', async () => /Alert:\s*TestFollower followed/.test(await feed.textContent().catch(() => '')));
+  assert.match(await feed.textContent(), /Paused\s*the main alert queue/);
+  assert.match(await feed.textContent(), /Skipped the alert on\s*the main alert queue/);
+  await animationsSettled(admin);
+  await feed.screenshot({ path: join(artifactsDir(), 'alerts-activity.png') });
   await overlay.close();
   await admin.close();
 });

@@ -2,6 +2,7 @@
 
 import { formatNumber, summarizeParams } from './forms';
 import type { AuditEntry, AuditSubject, ChatCommand, Dict, FeatureSpec, ParamSpec, Permission } from './types';
+import { parseAlertTarget } from './alerts/alerts';
 
 export function relativeTime(atMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - atMs) / 1000));
@@ -157,9 +158,7 @@ function fromSubject(e: AuditEntry, s: AuditSubject, featureName: (widgetId: num
   switch (s.kind) {
     case 'alert': {
       // target: "PixelQueen subscribed (tier 1, 3 months) (queue main)"
-      const m = /^(.*)\s\(queue ([^()]+)\)$/.exec(e.target.trim());
-      const label = m ? m[1]! : e.target;
-      const queue = m ? m[2]! : null;
+      const { label, queue } = parseAlertTarget(e.target);
       return { subject: label, detail: [widget, queue && queue !== 'main' ? `queue ${queue}` : ''].filter(Boolean).join(' · ') };
     }
     case 'element':

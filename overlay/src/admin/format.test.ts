@@ -208,3 +208,47 @@ describe('admin socket', () => {
     expect(adminSocketUrl({ protocol: 'https:', host: 'h' }, 'a b')).toBe('wss://h/ws?client_type=admin&token=a%20b');
   });
 });
+
+describe('play_alert entries', () => {
+  const base: AuditEntry = {
+    id: 9,
+    at_ms: 0,
+    actor: { kind: 'timer' },
+    action: 'play_alert',
+    target: 'PixelQueen subscribed (tier 2, 14 months) (queue main)',
+    params: { queue: 'main', kind: 'sub', alert_id: 4 },
+    ok: true,
+    error: null,
+    subject: { kind: 'alert', widget_id: 3, widget_name: 'Sub alert', widget_class: 'SubscriberAlertWidget' },
+  };
+  it('reads as an alert with its label', () => {
+    const d = describeEntry(base);
+    expect(d.verb).toBe('Alert:');
+    expect(d.subject).toBe('PixelQueen subscribed (tier 2, 14 months)');
+    expect(d.detail).toBe('Sub alert');
+    expect(d.skipped).toBe(false);
+    expect(d.params).toEqual([]);
+  });
+  it('a skipped one is a warning, naming other queues', () => {
+    const d = describeEntry({ ...base, ok: false, error: 'its widget was deleted', target: 'X followed (queue big)' });
+    expect(d.verb).toBe('Alert skipped:');
+    expect(d.skipped).toBe(true);
+    expect(d.failed).toBe(true);
+    expect(d.error).toBe('its widget was deleted');
+    expect(d.detail).toBe('Sub alert · queue big');
+  });
+});
+
+describe('alert_queue entries', () => {
+  const e = (target: string, ok = true): AuditEntry => ({ id: 1, at_ms: 0, actor: { kind: 'admin' }, action: 'alert_queue', target, params: null, ok, error: ok ? null : 'nope', subject: { kind: 'alert_queue' } });
+  it('read as sentences', () => {
+    const d = describeEntry(e('alert queue main: Control(Pause)'));
+    expect([d.verb, d.subject]).toEqual(['Paused', 'the main alert queue']);
+    expect(describeEntry(e('alert queue big: Control(ReplayLast)')).verb).toBe('Replayed the last alert on');
+    expect(describeEntry(e('alert queue big: Reorder([3, 1, 2])')).subject).toBe('alert queue “big”');
+    expect(describeEntry(e('alert queue main: Control(Skip)', false)).verb).toBe('Could not skip the alert on');
+  });
+  it('an unknown shape falls back to the target', () => {
+    expect(describeEntry(e('alert queue main: Something(1)')).subject).toBe('alert queue main: Something(1)');
+  });
+});

@@ -2,6 +2,7 @@
 
 import { formatNumber, summarizeParams } from './forms';
 import type { AuditEntry, AuditSubject, ChatCommand, Dict, FeatureSpec, ParamSpec, Permission } from './types';
+import { parseAlertTarget } from './alerts/alerts';
 
 export function relativeTime(atMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - atMs) / 1000));
@@ -55,6 +56,7 @@ const ACTION_TEXT: Record<string, string> = {
   delete_event_binding: 'Deleted event binding',
   update_settings: 'Changed',
   import: 'Imported',
+  play_alert: 'Alert:',
 };
 
 /** Actions after which lists and panels may have changed (re-fetch them). */
@@ -114,6 +116,8 @@ export interface FeedLine {
   error: string | null;
   /** Ran, but the overlay did not show it (its dashboard is on standby). */
   notShown: boolean;
+  /** An alert that could not play and was skipped (the queue went on): a warning, not an error. */
+  skipped: boolean;
   /** The widget and feature a run fired, from the structured subject (panel flash). */
   widgetId: number | null;
   feature: string | null;
@@ -136,6 +140,7 @@ const FAIL_TEXT: Record<string, string> = {
   update_event_binding: 'Could not update event binding',
   delete_event_binding: 'Could not delete event binding',
   import: 'Could not import',
+  play_alert: 'Alert skipped:',
 };
 
 function verbFor(action: string, failed: boolean): string {
@@ -151,6 +156,11 @@ function fromSubject(e: AuditEntry, s: AuditSubject, featureName: (widgetId: num
     return { subject: featureName(s.widget_id ?? null, s.feature) ?? humanize(s.feature), detail: widget };
   }
   switch (s.kind) {
+    case 'alert': {
+      // target: "PixelQueen subscribed (tier 1, 3 months) (queue main)"
+      const { label, queue } = parseAlertTarget(e.target);
+      return { subject: label, detail: [widget, queue && queue !== 'main' ? `queue ${queue}` : ''].filter(Boolean).join(' · ') };
+    }
     case 'element':
       return { subject: s.element ?? 'element', detail: widget };
     case 'command':
@@ -181,9 +191,14 @@ export function describeEntry(e: AuditEntry, featureName: (widgetId: number | nu
     failed,
     error: failed ? e.error || 'failed without a message' : null,
     notShown: false,
+    skipped: e.action === 'play_alert' && failed,
     widgetId: null,
     feature: null,
   };
+  if (e.action === 'alert_queue') {
+    const q = alertQueueLine(e.target, failed);
+    if (q) return { ...base, ...q };
+  }
   if (e.subject && typeof e.subject === 'object') {
     const s = e.subject;
     return {
@@ -203,6 +218,25 @@ export function describeEntry(e: AuditEntry, featureName: (widgetId: number | nu
   }
   const subject = t.name.replace(/^(command|binding|event binding)\s+/, '');
   return { ...base, subject, detail: t.widgetClass ?? '' };
+}
+
+const QUEUE_VERB: Record<string, [string, string]> = {
+  Pause: ['Paused', 'Could not pause'],
+  Resume: ['Resumed', 'Could not resume'],
+  Skip: ['Skipped the alert on', 'Could not skip the alert on'],
+  Clear: ['Cleared', 'Could not clear'],
+  ReplayLast: ['Replayed the last alert on', 'Could not replay the last alert on'],
+  Reorder: ['Reordered', 'Could not reorder'],
+};
+
+/** An `alert_queue` entry, from its target "alert queue main: Control(Pause)" / "…: Reorder([3, 1])". */
+function alertQueueLine(target: string, failed: boolean): Pick<FeedLine, 'verb' | 'subject' | 'detail'> | null {
+  const m = /^alert queue (.+?): (?:Control\((\w+)\)|(Reorder)\(.*\))$/.exec(target.trim());
+  if (!m) return null;
+  const verbs = QUEUE_VERB[m[2] ?? m[3] ?? ''];
+  if (!verbs) return null;
+  const queue = m[1]!;
+  return { verb: verbs[failed ? 1 : 0], subject: queue === 'main' ? 'the main alert queue' : `alert queue “${queue}”`, detail: '' };
 }
 
 export function humanize(id: string): string {

@@ -47,7 +47,7 @@ export interface Toast {
   text: string;
 }
 
-export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'media' } | { page: 'settings' } | { page: 'api' } | { page: 'notfound'; path: string };
+export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'alerts' } | { page: 'media' } | { page: 'settings' } | { page: 'api' } | { page: 'notfound'; path: string };
 
 function storage(): Storage | null {
   try {
@@ -103,6 +103,8 @@ export const state = reactive({
   twitchAccounts: null as TwitchAccounts | null,
   /** false = this daemon has no /api/twitch/accounts (an older build). */
   twitchAccountsAvailable: true,
+  /** Bumped on every `command_executed` frame and on a reconnect: the alert queues may have moved (the Alerts page re-fetches). */
+  alertsRev: 0,
 });
 
 // ---------------------------------------------------------------- toasts
@@ -132,6 +134,7 @@ export function parseHash(hash: string): Route {
   if (h === '') return { page: 'dashboards', dashboardId: null };
   if (h === 'commands') return { page: 'commands' };
   if (h === 'media') return { page: 'media' };
+  if (h === 'alerts') return { page: 'alerts' };
   if (h === 'settings') return { page: 'settings' };
   if (h === 'api') return { page: 'api' };
   const m = /^d\/(\d+)$/.exec(h);
@@ -140,7 +143,7 @@ export function parseHash(hash: string): Route {
 }
 
 export function go(route: Route): void {
-  const hash = route.page === 'settings' ? '#/settings' : route.page === 'api' ? '#/api' : route.page === 'media' ? '#/media' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
+  const hash = route.page === 'settings' ? '#/settings' : route.page === 'api' ? '#/api' : route.page === 'media' ? '#/media' : route.page === 'alerts' ? '#/alerts' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
   if (location.hash !== hash) history.replaceState(null, '', hash);
   applyRoute(route);
 }
@@ -154,6 +157,10 @@ function applyRoute(route: Route): void {
     return;
   }
   if (route.page === 'media') return; // the Media page loads its own library
+  if (route.page === 'alerts') {
+    void loadAllWidgets(); // which alert widgets (and queues) exist
+    return;
+  }
   if (route.page === 'notfound' || route.page === 'settings' || route.page === 'api') return;
   if (state.dashboards.length && !state.dashboards.some((d) => d.id === route.dashboardId)) {
     ensureSelection(); // no (or an unknown) dashboard in the address: the live one, else the first
@@ -366,6 +373,7 @@ function onFrame(f: Dict & { type: string }): void {
       // A reconnect (or resync): we may have missed anything; start from the daemon's truth.
       if (snapshots++ > 0) {
         scheduleRefresh();
+        state.alertsRev++;
         void loadAudit();
         if (state.twitchAccounts) void loadTwitchAccounts();
       }
@@ -386,6 +394,7 @@ function onFrame(f: Dict & { type: string }): void {
       const entry = f.entry as AuditEntry | undefined;
       if (!entry) break;
       addAudit(entry);
+      state.alertsRev++;
       if (entry.ok && STRUCTURAL_ACTIONS.has(entry.action)) scheduleRefresh();
       if (entry.ok && entry.action === 'execute') {
         const d = describeEntry(entry);
@@ -806,7 +815,7 @@ export async function submitToken(t: string): Promise<void> {
 }
 
 async function bootData(): Promise<void> {
-  const extra = state.route.page === 'commands' ? [loadCommands(), loadAllWidgets()] : [];
+  const extra = state.route.page === 'commands' ? [loadCommands(), loadAllWidgets()] : state.route.page === 'alerts' ? [loadAllWidgets()] : [];
   await Promise.all([loadStatus(), loadWidgetTypes(), loadDashboards(), loadAudit(), ...extra]);
   await loadDetail();
 }

@@ -17,7 +17,7 @@ import { CHROMIUM_ARGS, SOFTWARE_GL_ARGS, launchBrowser } from '../e2e/helpers.m
 
 const MEASURE_MS = Number(process.env.FRAMES_MS || 8000);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const f1 = (v) => v.toFixed(1);
+const f1 = (v) => v.toFixed(2);
 
 /** Everything moving for well over the measuring window. */
 function parametersFor(cls, media) {

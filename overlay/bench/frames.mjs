@@ -62,7 +62,7 @@ try {
   await page.waitForTimeout(1500);
   const deltas = await frameDeltas(8000);
   deltas.sort((a, b) => a - b);
-  const f = (v) => v.toFixed(1);
+  const f = (v) => v.toFixed(2);
   console.log(`busy: ${deltas.length} frames in 8 s; frame time p50 ${f(pct(deltas, 50))} ms, p95 ${f(pct(deltas, 95))} ms, p99 ${f(pct(deltas, 99))} ms`);
   console.log(`floor: the same page with nothing on it, same run: p50 ${f(pct(floor, 50))} ms, p95 ${f(pct(floor, 95))} ms (what this machine's headless Chromium gives at best)`);
 

@@ -8,27 +8,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, active_dashboard, ms, post, proc_usage, report};
+use common::{Daemon, active_dashboard, frame_until, ms, post, proc_usage, report};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn next_frame(ws: &mut Ws) -> Value {
-    loop {
-        if let Some(Ok(Message::Binary(b))) =
-            tokio::time::timeout(Duration::from_secs(10), ws.next())
-                .await
-                .expect("frame")
-        {
-            return rmp_serde::from_slice(&b).unwrap();
-        }
-    }
-}
 
 #[tokio::main]
 async fn main() {
@@ -74,9 +58,9 @@ async fn main() {
         let name = format!("sub{i}");
         let t0 = Instant::now();
         irc.sub(&FakeUser::new(&name), "1000");
-        while !headline(&next_frame(&mut ws).await, true) {}
+        frame_until(&mut ws, |f| headline(f, true)).await;
         samples.push(t0.elapsed());
-        while !headline(&next_frame(&mut ws).await, false) {}
+        frame_until(&mut ws, |f| headline(f, false)).await;
         // The queue's gap after an alert, so the next one finds it empty.
         tokio::time::sleep(Duration::from_millis(450)).await;
     }

@@ -7,12 +7,11 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, active_dashboard, post, proc_usage, report, widget};
+use common::{Daemon, active_dashboard, frame_until, post, proc_usage, report, widget};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::main]
 async fn main() {
@@ -52,19 +51,10 @@ async fn main() {
     for i in 1..=2000u64 {
         let t0 = Instant::now();
         server.privmsg(&viewer, "!death");
-        loop {
-            let Some(Ok(Message::Binary(b))) =
-                tokio::time::timeout(Duration::from_secs(10), ws.next())
-                    .await
-                    .expect("frame")
-            else {
-                continue;
-            };
-            let f: Value = rmp_serde::from_slice(&b).unwrap();
-            if f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i {
-                break;
-            }
-        }
+        frame_until(&mut ws, |f| {
+            f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i
+        })
+        .await;
         samples.push(t0.elapsed());
     }
     report(

@@ -7,13 +7,12 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{Daemon, active_dashboard, post, report, widget};
+use common::{Daemon, active_dashboard, frame_until, post, report, widget};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use stagehand_twitch::fake::FakeTwitchServer;
 use stagehand_twitch::fake_api::{FAKE_CLIENT_ID, FakeTwitchApi};
-use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
+use std::time::Instant;
 
 #[tokio::main]
 async fn main() {
@@ -65,19 +64,10 @@ async fn main() {
             "broadcaster_user_name": "bench", "followed_at": "2026-12-06T20:00:00Z"});
         let t0 = Instant::now();
         api.notify("channel.follow", event).expect("subscribed");
-        loop {
-            let Some(Ok(Message::Binary(b))) =
-                tokio::time::timeout(Duration::from_secs(10), ws.next())
-                    .await
-                    .expect("frame")
-            else {
-                continue;
-            };
-            let f: Value = rmp_serde::from_slice(&b).unwrap();
-            if f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i {
-                break;
-            }
-        }
+        frame_until(&mut ws, |f| {
+            f["element"]["widget_id"] == counter && f["element"]["properties"]["value"] == i
+        })
+        .await;
         samples.push(t0.elapsed());
     }
     report(

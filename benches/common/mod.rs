@@ -109,6 +109,27 @@ pub async fn widget(c: &reqwest::Client, base: &str, dash: u64, class: &str, nam
         .expect("widget id")
 }
 
+/// An overlay (or admin) WebSocket as `connect_async` gives it.
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next protocol frame that satisfies `pred` (decoded to JSON); panics after 10 s
+/// without a frame.
+pub async fn frame_until(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(10), ws.next());
+        if let Some(Ok(tokio_tungstenite::tungstenite::Message::Binary(b))) =
+            next.await.expect("frame")
+        {
+            let f: Value = rmp_serde::from_slice(&b).expect("msgpack frame");
+            if pred(&f) {
+                return f;
+            }
+        }
+    }
+}
+
 /// The `q` quantile of sorted samples.
 pub fn pct(sorted: &[Duration], q: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * q).round() as usize]

@@ -3,39 +3,20 @@
 // time in arrival order, none lost — read from the page's own DOM (a MutationObserver on the
 // alert headlines' data-visible), not from the socket.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { control, startFakeTwitch } from './fake-twitch.mjs';
-import { addBackdrop, animationsSettled, artifactsDir, launchBrowser } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, useFakeTwitchDaemon } from './fake-twitch.mjs';
+import { addBackdrop, animationsSettled, artifactsDir } from './helpers.mjs';
 
-let fake;
-let daemon;
-let browser;
-let dir;
 
-const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
+const t = useFakeTwitchDaemon((fake) => ({
+  STAGEHAND__TWITCH__ENABLED: 'true',
+  STAGEHAND__TWITCH__CHANNEL: 'streamer',
+  STAGEHAND__TWITCH__IRC_ADDR: fake.irc_addr,
+}));
+const { call } = t;
 
-before(async () => {
-  fake = await startFakeTwitch();
-  dir = newWorkDir();
-  process.env.STAGEHAND__OBS__ENABLED = 'false';
-  process.env.STAGEHAND__TWITCH__ENABLED = 'true';
-  process.env.STAGEHAND__TWITCH__CHANNEL = 'streamer';
-  process.env.STAGEHAND__TWITCH__IRC_ADDR = fake.irc_addr;
-  daemon = await startDaemon(dir);
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(15_000);
-});
 
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  await fake?.stop();
-  for (const k of ['ENABLED', 'CHANNEL', 'IRC_ADDR']) delete process.env[`STAGEHAND__TWITCH__${k}`];
-  if (dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
 
 test('a burst of 50 events plays one alert at a time, in order, none lost', { timeout: 150_000 }, async () => {
   const dash = (await call('POST', '/api/dashboards', { name: 'Alerts', obs_scene: null }, 201)).id;
@@ -56,9 +37,9 @@ test('a burst of 50 events plays one alert at a time, in order, none lost', { ti
     await new Promise((r) => setTimeout(r, 50));
   }
 
-  const page = await browser.newPage();
+  const page = await t.browser.newPage();
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(`${daemon.base}/overlay/`);
+  await page.goto(`${t.daemon.base}/overlay/`);
   await addBackdrop(page);
   await page.waitForSelector('body[data-connected="true"]');
   // Every change of a headline's visibility, as the page saw it.
@@ -78,7 +59,7 @@ test('a burst of 50 events plays one alert at a time, in order, none lost', { ti
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-visible'], childList: true, characterData: true });
   });
 
-  const irc = (path, body) => control(fake.irc_control_url, 'POST', path, body);
+  const irc = (path, body) => control(t.fake.irc_control_url, 'POST', path, body);
   const names = [];
   const t0 = Date.now();
   for (let i = 0; i < 50; i++) {

@@ -4,21 +4,20 @@
 // text. Then a 1,000 lines/s flood for 5 s: the box never holds more than its N lines and
 // the admin API stays responsive (the execute p99 is printed).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { control, startFakeTwitch } from './fake-twitch.mjs';
-import { addBackdrop, animationsSettled, artifactsDir, el, launchBrowser, painted } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, useFakeTwitchDaemon } from './fake-twitch.mjs';
+import { addBackdrop, animationsSettled, artifactsDir, el, painted } from './helpers.mjs';
 
 const MAX_LINES = 6;
-let fake;
-let daemon;
-let browser;
-let dir;
 
-const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
-const say = (line) => control(fake.irc_control_url, 'POST', '/privmsg', line);
+const t = useFakeTwitchDaemon((fake) => ({
+  STAGEHAND__TWITCH__ENABLED: 'true',
+  STAGEHAND__TWITCH__CHANNEL: 'streamer',
+  STAGEHAND__TWITCH__IRC_ADDR: fake.irc_addr,
+}));
+const { call } = t;
+const say = (line) => control(t.fake.irc_control_url, 'POST', '/privmsg', line);
 const lines = (page) => page.locator(`${el('chat')} [data-chat-line]`);
 
 async function until(what, f, ms = 20_000) {
@@ -31,25 +30,7 @@ async function until(what, f, ms = 20_000) {
   }
 }
 
-before(async () => {
-  fake = await startFakeTwitch();
-  dir = newWorkDir();
-  process.env.STAGEHAND__OBS__ENABLED = 'false';
-  process.env.STAGEHAND__TWITCH__ENABLED = 'true';
-  process.env.STAGEHAND__TWITCH__CHANNEL = 'streamer';
-  process.env.STAGEHAND__TWITCH__IRC_ADDR = fake.irc_addr;
-  daemon = await startDaemon(dir);
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(15_000);
-});
 
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  await fake?.stop();
-  for (const k of ['ENABLED', 'CHANNEL', 'IRC_ADDR']) delete process.env[`STAGEHAND__TWITCH__${k}`];
-  if (dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
 
 test('chat on stream: colours, badges, emotes, filters, moderation, and a flood', { timeout: 180_000 }, async () => {
   const dash = (await call('POST', '/api/dashboards', { name: 'Just Chatting', obs_scene: null }, 201)).id;
@@ -61,9 +42,9 @@ test('chat on stream: colours, badges, emotes, filters, moderation, and a flood'
   await call('POST', `/api/dashboards/${dash}/activate`);
   await until('Twitch chat joined', async () => (await call('GET', '/api/status')).twitch.connected);
 
-  const page = await browser.newPage();
+  const page = await t.browser.newPage();
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(`${daemon.base}/overlay/`);
+  await page.goto(`${t.daemon.base}/overlay/`);
   await addBackdrop(page);
   await page.waitForSelector('body[data-connected="true"]');
   await page.locator(`${el('chat')}[data-visible="true"]`).waitFor();
@@ -91,9 +72,9 @@ test('chat on stream: colours, badges, emotes, filters, moderation, and a flood'
   assert.equal(await hostile.locator('img, b').count(), 0, 'text is never markup');
 
   // A moderator deletes a line; a timeout removes the user's lines.
-  await control(fake.irc_control_url, 'POST', '/clearmsg', { id: doomed });
+  await control(t.fake.irc_control_url, 'POST', '/clearmsg', { id: doomed });
   await until('the deleted line gone', async () => (await page.locator(`${el('chat')} [data-user="spoiler"]`).count()) === 0);
-  await control(fake.irc_control_url, 'POST', '/clearchat', { user_id: '4242' });
+  await control(t.fake.irc_control_url, 'POST', '/clearchat', { user_id: '4242' });
   await until('the timed-out user gone', async () => (await page.locator(`${el('chat')} [data-user="modsquad"]`).count()) === 0);
   await say({ login: 'modsquad', display_name: 'ModSquad', id: '4243', badges: ['vip/1'], color: '#00FF7F', text: 'Kappa back again', emotes: '25:0-4' });
   await say({ login: 'glowstick', display_name: 'Glowstick', badges: ['subscriber/3'], text: 'LETS GOOO that was insane' });
@@ -104,8 +85,8 @@ test('chat on stream: colours, badges, emotes, filters, moderation, and a flood'
   await page.screenshot({ path: join(artifactsDir(), 'chat-box.png'), clip: { x: 0, y: shot.y - 40, width: 900, height: shot.height + 80 } });
 
   // A reload starts with the recent chat (the snapshot carries it).
-  const again = await browser.newPage();
-  await again.goto(`${daemon.base}/overlay/`);
+  const again = await t.browser.newPage();
+  await again.goto(`${t.daemon.base}/overlay/`);
   await again.waitForSelector('body[data-connected="true"]');
   await until('history on a fresh overlay', async () => (await lines(again).count()) === 5);
   await again.close();
@@ -132,7 +113,7 @@ test('chat on stream: colours, badges, emotes, filters, moderation, and a flood'
   let last;
   const t0 = performance.now();
   for (let slice = 0; slice < 50; slice++) {
-    last = (await control(fake.irc_control_url, 'POST', '/flood', { login: 'spammer', count: 100, text: `spam ${slice}.{i} PogChamp` })).last_id;
+    last = (await control(t.fake.irc_control_url, 'POST', '/flood', { login: 'spammer', count: 100, text: `spam ${slice}.{i} PogChamp` })).last_id;
     const next = t0 + (slice + 1) * 100;
     const wait = next - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

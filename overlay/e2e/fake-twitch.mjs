@@ -2,9 +2,11 @@
 // device flow, Helix, EventSub WebSocket), with its control endpoints.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OVERLAY_DIR } from './helpers.mjs';
+import { after, before } from 'node:test';
+import { api, newWorkDir, startDaemon } from './daemon.mjs';
+import { OVERLAY_DIR, launchBrowser } from './helpers.mjs';
 
 const FAKE_TWITCH = resolve(OVERLAY_DIR, process.env.STAGEHAND_FAKE_TWITCH || '../target/debug/examples/fake_twitch');
 
@@ -48,4 +50,40 @@ export async function control(base, method, path, body) {
   const text = await res.text();
   assert.ok(res.ok, `${method} ${base}${path} -> ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/**
+ * One fake Twitch, one daemon pointed at it and one Chromium for a whole test file: registers
+ * the before/after hooks and returns what they fill in (`fake`, `daemon`, `browser`, and `call`
+ * for the REST API). `env(fake)` gives the `STAGEHAND__…` variables to start the daemon with
+ * (OBS is always off); `ready(t)` runs once everything is up.
+ */
+export function useFakeTwitchDaemon(env, ready = async () => {}) {
+  const t = {
+    fake: null,
+    daemon: null,
+    browser: null,
+    dir: null,
+    call: (method, path, body, expect) => api(t.daemon.base, method, path, body, expect),
+  };
+  let keys = [];
+  before(async () => {
+    t.fake = await startFakeTwitch();
+    t.dir = newWorkDir();
+    const vars = { STAGEHAND__OBS__ENABLED: 'false', ...env(t.fake) };
+    keys = Object.keys(vars);
+    Object.assign(process.env, vars);
+    t.daemon = await startDaemon(t.dir);
+    t.browser = await launchBrowser();
+    t.browser.context.setDefaultTimeout(15_000);
+    await ready(t);
+  });
+  after(async () => {
+    await t.browser?.close();
+    await t.daemon?.stop();
+    await t.fake?.stop();
+    for (const k of keys) delete process.env[k];
+    if (t.dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(t.dir, { recursive: true, force: true });
+  });
+  return t;
 }

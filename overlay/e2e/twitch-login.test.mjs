@@ -5,27 +5,29 @@
 // revoking the token shows "log in again"; "Log out" goes back to logged out. Axe-clean at
 // 1920×1080 and 390×844, and no token ever reaches the page.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { control as fakeControl, startFakeTwitch } from './fake-twitch.mjs';
-import { artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
+import { test } from 'node:test';
+import { control as fakeControl, useFakeTwitchDaemon } from './fake-twitch.mjs';
+import { artifactsDir, axeClean, painted } from './helpers.mjs';
 
 const T = { timeout: 240_000 };
 const LIVE = { timeout: 30_000 };
 const TOKEN_MARKS = ['fake-at-', 'fake-rt-'];
 const CLIENT_ID = 'e2eclientid0123456789abcdef';
 
-let browser;
-let daemon;
-let dir;
-let fake;
-
-const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
+const t = useFakeTwitchDaemon(
+  (fake) => ({
+    STAGEHAND__TWITCH__AUTH_URL: fake.auth_url,
+    STAGEHAND__TWITCH__API_URL: fake.api_url,
+    STAGEHAND__TWITCH__EVENTSUB_URL: fake.eventsub_url,
+    STAGEHAND__TWITCH__IRC_ADDR: fake.irc_addr,
+  }),
+  (ctx) => ctx.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.daemon.base }),
+);
+const { call } = t;
 
 /** The fake's auth/EventSub control endpoints (`GET /pending`, `POST /approve`, `POST /revoke`). */
-const control = (method, path, body) => fakeControl(fake.control_url, method, path, body);
+const control = (method, path, body) => fakeControl(t.fake.control_url, method, path, body);
 
 /** Every API answer and admin frame the page received, to prove no token reaches it. */
 function recordTraffic(page) {
@@ -46,37 +48,17 @@ function assertNoTokens(seen, where) {
 }
 
 async function openSettings(viewport) {
-  const p = await browser.newPage();
+  const p = await t.browser.newPage();
   await p.setViewportSize(viewport);
   const seen = recordTraffic(p);
-  await p.goto(`${daemon.base}/admin/#/settings`);
+  await p.goto(`${t.daemon.base}/admin/#/settings`);
   await p.waitForSelector('[data-status="sync"][data-tone="ok"]', { state: 'attached', timeout: 15_000 });
   await p.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
   await p.locator('[data-account="broadcaster"]').waitFor();
   return { page: p, seen };
 }
 
-before(async () => {
-  fake = await startFakeTwitch();
-  dir = newWorkDir();
-  process.env.STAGEHAND__OBS__ENABLED = 'false';
-  process.env.STAGEHAND__TWITCH__AUTH_URL = fake.auth_url;
-  process.env.STAGEHAND__TWITCH__API_URL = fake.api_url;
-  process.env.STAGEHAND__TWITCH__EVENTSUB_URL = fake.eventsub_url;
-  process.env.STAGEHAND__TWITCH__IRC_ADDR = fake.irc_addr;
-  daemon = await startDaemon(dir);
-  browser = await launchBrowser();
-  browser.context.setDefaultTimeout(15_000);
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.base });
-});
 
-after(async () => {
-  await browser?.close();
-  await daemon?.stop();
-  await fake?.stop();
-  for (const k of ['AUTH_URL', 'API_URL', 'EVENTSUB_URL', 'IRC_ADDR']) delete process.env[`STAGEHAND__TWITCH__${k}`];
-  if (dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
-});
 
 test('log in with Twitch from Settings: client id, device code approved on Twitch, revoked, logged out', T, async () => {
   const { page, seen } = await openSettings({ width: 1920, height: 1080 });

@@ -7,7 +7,7 @@
 //! second whatever chat does, and a chat box never has more to draw than it shows.
 
 use crate::hub::Hub;
-use crate::hub::chat::{ChatBatch, ChatLine, Emote};
+use crate::hub::chat::{ChatBatch, ChatLine};
 use stagehand_twitch::ChatMessage;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,16 +36,7 @@ impl ChatFeed {
             color: msg.look.color.clone(),
             badges: msg.look.badges.clone(),
             text: msg.text.clone(),
-            emotes: msg
-                .look
-                .emotes
-                .iter()
-                .map(|e| Emote {
-                    id: e.id.clone(),
-                    start: e.start,
-                    end: e.end,
-                })
-                .collect(),
+            emotes: msg.look.emotes.clone(),
             command: msg.text.starts_with(prefix),
             action: msg.is_action,
             ts: crate::model::now_ms(),

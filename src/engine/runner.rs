@@ -346,6 +346,7 @@ fn advance_alerts(world: &mut World, hub: &Hub, cfg: &EngineConfig, now: u64, gr
             if let Err(why) = &result {
                 tracing::warn!(queue = %name, alert = %alert.label, error = %why, "alert skipped");
             }
+            let widget = world.widgets.get(&alert.widget_id);
             let entry = AuditEntry {
                 id: world.next_id(Kind::Audit),
                 at_ms: now,
@@ -358,11 +359,8 @@ fn advance_alerts(world: &mut World, hub: &Hub, cfg: &EngineConfig, now: u64, gr
                 subject: Some(Box::new(crate::model::AuditSubject {
                     kind: "alert".into(),
                     widget_id: Some(alert.widget_id),
-                    widget_name: world.widgets.get(&alert.widget_id).map(|w| w.name.clone()),
-                    widget_class: world
-                        .widgets
-                        .get(&alert.widget_id)
-                        .map(|w| w.widget_class.clone()),
+                    widget_name: widget.map(|w| w.name.clone()),
+                    widget_class: widget.map(|w| w.widget_class.clone()),
                     ..Default::default()
                 })),
                 seed: None,

@@ -20,19 +20,13 @@ pub struct ChatLine {
     pub color: Option<String>,
     pub badges: Vec<String>,
     pub text: String,
-    pub emotes: Vec<Emote>,
+    /// Twitch's own spans, as the adapter parsed them from the `emotes` tag.
+    pub emotes: Vec<stagehand_twitch::EmoteSpan>,
     /// Starts with the chat prefix: chat boxes may hide commands.
     pub command: bool,
     /// Sent with `/me`.
     pub action: bool,
     pub ts: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Emote {
-    pub id: String,
-    pub start: usize,
-    pub end: usize,
 }
 
 /// What changed in chat since the last frame.

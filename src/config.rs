@@ -20,6 +20,7 @@ pub struct Settings {
     pub twitch: Twitch,
     pub chat: Chat,
     pub alerts: Alerts,
+    pub events: Events,
     pub log: Log,
     /// The config file these settings were read from (None: none), for `crate::settings`.
     #[serde(skip)]
@@ -128,6 +129,13 @@ impl Twitch {
 pub struct Chat {
     pub prefix: String,
     pub reply_min_interval_s: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    /// Days an event stays in the event log (0: forever).
+    pub retention_days: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]

@@ -90,6 +90,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         max_group: 256,
         max_pending: settings.storage.max_pending_writes,
         alert_max_wait_ms: settings.alerts.max_wait_ms(),
+        event_retention_days: settings.events.retention_days,
     };
     let (scene_tx, scene_rx) = tokio::sync::watch::channel(SceneIntent::default());
     let (chat_tx, chat_rx) = tokio::sync::watch::channel(Arc::new(ChatTable::default()));
@@ -159,7 +160,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             engine: engine.clone(),
             store: store.clone(),
             hub: hub.clone(),
-            table: chat_rx,
+            table: chat_rx.clone(),
             stats: chat_stats.clone(),
             accounts: accounts.clone(),
             chat: chat_feed,
@@ -186,6 +187,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         settings,
         config,
         accounts,
+        chat_table: chat_rx.clone(),
         started,
         shutdown: stop_rx.clone(),
     };

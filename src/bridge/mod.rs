@@ -3,5 +3,6 @@
 //! to adapter requests.
 
 pub mod chat_feed;
+pub mod events;
 pub mod obs;
 pub mod twitch;

@@ -9,11 +9,12 @@
 //! While EventSub is connected it is the one source of subs, gifts, raids and cheers (IRC
 //! reports the same ones): one event never fires a binding twice.
 
+use super::events;
 use crate::chat::{self, ChatRoles, Interpretation};
 use crate::engine::{ChatTable, Engine, EngineError, Request};
 use crate::hub::{Encoded, Hub};
 use crate::metrics::METRICS;
-use crate::model::{Actor, EventKind, Id, now_ms};
+use crate::model::{Actor, EventKind, EventSource, Id, NewEvent, now_ms};
 use crate::store::Store;
 use serde::Serialize;
 use stagehand_twitch::{ChatMessage, ChatUser, HypePhase, TwitchEvent, TwitchHandle};
@@ -96,12 +97,12 @@ impl TwitchBridge {
                 ev = events.recv() => match ev {
                     Some(ev) => {
                         if !(self.eventsub_live() && from_both(&ev)) {
-                            self.on_event(ev, &mut st);
+                            self.on_event(ev, &mut st, EventSource::TwitchChat);
                         }
                     }
                     None => break,
                 },
-                Some(ev) = recv(&mut eventsub) => self.on_event(ev, &mut st),
+                Some(ev) = recv(&mut eventsub) => self.on_event(ev, &mut st, EventSource::EventSub),
             }
         }
     }
@@ -111,7 +112,7 @@ impl TwitchBridge {
         self.eventsub.as_ref().is_some_and(|s| s.borrow().connected)
     }
 
-    fn on_event(&self, ev: TwitchEvent, st: &mut State) {
+    fn on_event(&self, ev: TwitchEvent, st: &mut State, source: EventSource) {
         match ev {
             TwitchEvent::Status(s) => {
                 if s.connected && !st.connected {
@@ -134,16 +135,17 @@ impl TwitchBridge {
                     stagehand_twitch::SubKind::Sub => EventKind::Sub,
                     stagehand_twitch::SubKind::Resub => EventKind::Resub,
                 };
-                let vars = vars(
+                let tier = tier_number(&tier);
+                let ev = event(
+                    kind,
                     &user,
                     months,
-                    &[
-                        ("months", months.to_string()),
-                        ("tier", tier_number(&tier)),
-                        ("message", message.unwrap_or_default()),
-                    ],
+                    message.unwrap_or_default(),
+                    &tier,
+                    source,
                 );
-                self.fire(kind, months, None, &vars);
+                let extra = [("months", months.to_string()), ("tier", tier)];
+                self.fire(ev, None, &extra);
             }
             TwitchEvent::GiftSub {
                 gifter,
@@ -157,35 +159,37 @@ impl TwitchBridge {
                 // same community gift id: alert on the total (or a lone gift), never on both.
                 let part_of_mass_gift = recipient_login.is_some() && community_gift_id.is_some();
                 if !part_of_mass_gift {
-                    let vars = vars(
+                    let tier = tier_number(&tier);
+                    let ev = event(
+                        EventKind::GiftSub,
                         &gifter,
                         count,
-                        &[
-                            ("tier", tier_number(&tier)),
-                            ("recipient", recipient_login.unwrap_or_default()),
-                        ],
+                        String::new(),
+                        &tier,
+                        source,
                     );
-                    self.fire(EventKind::GiftSub, count, None, &vars);
+                    let extra = [
+                        ("tier", tier),
+                        ("recipient", recipient_login.unwrap_or_default()),
+                    ];
+                    self.fire(ev, None, &extra);
                 }
             }
             TwitchEvent::Raid { from, viewers } => {
-                let vars = vars(&from, viewers, &[("viewers", viewers.to_string())]);
-                self.fire(EventKind::Raid, viewers, None, &vars);
+                let ev = event(EventKind::Raid, &from, viewers, String::new(), "", source);
+                self.fire(ev, None, &[("viewers", viewers.to_string())]);
             }
             TwitchEvent::Cheer {
                 user,
                 bits,
                 message,
             } => {
-                let vars = vars(
-                    &user,
-                    bits,
-                    &[("bits", bits.to_string()), ("message", message)],
-                );
-                self.fire(EventKind::Cheer, bits, None, &vars);
+                let ev = event(EventKind::Cheer, &user, bits, message, "", source);
+                self.fire(ev, None, &[("bits", bits.to_string())]);
             }
             TwitchEvent::Follow { user } => {
-                self.fire(EventKind::Follow, 0, None, &vars(&user, 0, &[]));
+                let ev = event(EventKind::Follow, &user, 0, String::new(), "", source);
+                self.fire(ev, None, &[]);
             }
             TwitchEvent::Redemption {
                 user,
@@ -194,22 +198,20 @@ impl TwitchBridge {
                 cost,
                 input,
             } => {
-                let vars = vars(
+                let ev = event(
+                    EventKind::Redemption,
                     &user,
                     cost,
-                    &[
-                        ("input", input.clone()),
-                        ("message", input),
-                        ("reward", reward_title.clone()),
-                        ("cost", cost.to_string()),
-                    ],
+                    input.clone(),
+                    &reward_title,
+                    source,
                 );
-                self.fire(
-                    EventKind::Redemption,
-                    cost,
-                    Some((&reward_id, &reward_title)),
-                    &vars,
-                );
+                let extra = [
+                    ("input", input),
+                    ("reward", reward_title.clone()),
+                    ("cost", cost.to_string()),
+                ];
+                self.fire(ev, Some((&reward_id, &reward_title)), &extra);
             }
             TwitchEvent::HypeTrain {
                 phase,
@@ -223,17 +225,14 @@ impl TwitchBridge {
                     HypePhase::Progress => EventKind::HypeTrainProgress,
                     HypePhase::End => EventKind::HypeTrainEnd,
                 };
-                let vars = vars(
-                    &ChatUser::default(),
-                    level,
-                    &[
-                        ("level", level.to_string()),
-                        ("total", total.to_string()),
-                        ("progress", progress.to_string()),
-                        ("goal", goal.to_string()),
-                    ],
-                );
-                self.fire(kind, level, None, &vars);
+                let ev = event(kind, &ChatUser::default(), level, String::new(), "", source);
+                let extra = [
+                    ("level", level.to_string()),
+                    ("total", total.to_string()),
+                    ("progress", progress.to_string()),
+                    ("goal", goal.to_string()),
+                ];
+                self.fire(ev, None, &extra);
             }
         }
     }
@@ -364,49 +363,13 @@ impl TwitchBridge {
         }
     }
 
-    /// Platform event → every enabled binding for it, with its parameters filled in.
+    /// Platform event → the event log, then every enabled binding for it.
     /// `reward`: a redemption's reward id and title.
-    fn fire(
-        &self,
-        kind: EventKind,
-        amount: u64,
-        reward: Option<(&str, &str)>,
-        vars: &[(&'static str, String)],
-    ) {
+    fn fire(&self, ev: NewEvent, reward: Option<(&str, &str)>, extra: &[(&'static str, String)]) {
+        let vars = events::vars(&ev, extra);
         let table = self.table.borrow().clone();
-        for b in table
-            .bindings
-            .iter()
-            .filter(|b| chat::binding_matches(b, kind, amount, reward))
-        {
-            let Some(specs) = table.specs(b.widget_id, &b.feature) else {
-                continue;
-            };
-            let parameters = chat::render_for(specs, &b.parameters, vars);
-            let req = Request::Execute {
-                widget_id: b.widget_id,
-                feature: b.feature.clone(),
-                parameters,
-                seed: None,
-            };
-            let event = serde_json::to_value(kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            match self.engine.enqueue(Actor::Event { event }, req) {
-                Ok(reply) => {
-                    let (obs, engine) = (self.obs.clone(), self.engine.clone());
-                    tokio::spawn(async move {
-                        if let Ok(Ok(done)) = reply.await
-                            && let Err(e) = super::obs::run_effects(&engine, &obs, done).await
-                        {
-                            tracing::warn!(error = %e, "an event binding's OBS request failed");
-                        }
-                    });
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot run an event binding"),
-            }
-        }
+        events::fire_bindings(&self.engine, &self.obs, &table, &ev, reward, &vars);
+        events::record(&self.engine, ev);
     }
 
     fn forward_to_admins(&self, msg: &ChatMessage, st: &mut State) {
@@ -449,19 +412,25 @@ async fn recv(rx: &mut Option<mpsc::Receiver<TwitchEvent>>) -> Option<TwitchEven
     }
 }
 
-/// Template variables common to every event.
-fn vars(
+/// A Twitch event for the log and the bindings.
+fn event(
+    kind: EventKind,
     user: &ChatUser,
     amount: u64,
-    extra: &[(&'static str, String)],
-) -> Vec<(&'static str, String)> {
-    let mut v = vec![
-        ("user", user.display_name.clone()),
-        ("login", user.login.clone()),
-        ("amount", amount.to_string()),
-    ];
-    v.extend(extra.iter().cloned());
-    v
+    message: String,
+    detail: &str,
+    source: EventSource,
+) -> NewEvent {
+    NewEvent {
+        kind,
+        user: user.display_name.clone(),
+        login: user.login.clone(),
+        amount: amount as f64,
+        currency: String::new(),
+        message,
+        detail: detail.to_string(),
+        source,
+    }
 }
 
 /// "1000"/"2000"/"3000"/"Prime" → 1/2/3/1.

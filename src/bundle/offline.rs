@@ -72,6 +72,7 @@ pub async fn import(
         backups_keep: settings.storage.backups_keep,
         max_pending: settings.storage.max_pending_writes,
         alert_max_wait_ms: settings.alerts.max_wait_ms(),
+        event_retention_days: settings.events.retention_days,
     };
     let (engine, thread) = Engine::start(store, world, hub, scene, chat, config)
         .map_err(|e| format!("cannot start the engine: {e}"))?;

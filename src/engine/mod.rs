@@ -4,6 +4,7 @@
 
 pub mod alert_plan;
 mod chat_plan;
+mod event_plan;
 mod events;
 mod import_plan;
 mod media_plan;
@@ -204,6 +205,8 @@ pub struct EngineConfig {
     /// Alerts that waited longer than this for an overlay are dropped instead of played
     /// (`None`: held however long it takes).
     pub alert_max_wait_ms: Option<u64>,
+    /// Event log entries older than this many days are pruned (0 keeps them all).
+    pub event_retention_days: u64,
 }
 
 impl Engine {

@@ -196,6 +196,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
             on_conflict,
         } => super::import_plan::plan_request(world, bundle, *on_conflict, now_ms),
         Request::PutSettings { changes } => super::settings_plan::plan(changes),
+        Request::RecordEvent { event } => Ok(super::event_plan::record(world, event, now_ms)),
         Request::AlertQueue { queue, action } => Ok(Plan {
             writes: super::alert_plan::admin_writes(world, queue, action, now_ms)?,
             id: 0,

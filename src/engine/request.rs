@@ -94,6 +94,11 @@ pub enum Request {
     PutSettings {
         changes: crate::settings::Changes,
     },
+    /// A platform event for the event log (already cleaned); the widgets that follow events
+    /// (event list, leaderboard) are fed it in the same group.
+    RecordEvent {
+        event: crate::model::NewEvent,
+    },
     /// The admin acts on an alert queue (the Alerts page's buttons and drag-to-reorder).
     AlertQueue {
         queue: String,
@@ -177,6 +182,7 @@ impl Request {
             Request::Import { .. } => "import",
             Request::PutSettings { .. } => "update_settings",
             Request::AlertQueue { .. } => "alert_queue",
+            Request::RecordEvent { .. } => "record_event",
         }
     }
 }

@@ -61,6 +61,12 @@ pub fn run(out: Outputs, rx: Receiver<Msg>, mut world: World, cfg: EngineConfig)
         dashboard_id: world.active,
         scene: world.active_dashboard().and_then(|d| d.obs_scene.clone()),
     });
+    // An idle daemon prunes too: what outlived the retention leaves at start-up.
+    if let Some(w) = retention(&cfg, now_ms())
+        && let Err(e) = out.store.commit(&[w])
+    {
+        tracing::warn!(error = %e, "could not prune the event log");
+    }
     // Seeds for feature runs: unpredictable in production, recorded in every audit entry.
     let mut seeds = StdRng::from_os_rng();
     let mut stopping = false;
@@ -236,9 +242,14 @@ fn process(
         let result = plan::plan(world, &job.req, now, seed);
         let error = result.as_ref().err().map(|e| e.to_string());
         let mut deferred = false;
+        let mut logged = None;
         let reply = match result {
             Ok(p) => {
                 activated |= matches!(job.req, Request::ActivateDashboard { .. });
+                logged = p.writes.iter().find_map(|w| match w {
+                    Write::Event(e) => Some(e.clone()),
+                    _ => None,
+                });
                 group.stage(world, p.writes);
                 deferred = !p.effects.is_empty();
                 Ok(Committed {
@@ -284,6 +295,12 @@ fn process(
         };
         group.stage(world, writes);
         group.replies.push((job.reply, reply));
+        if let Some(ev) = logged {
+            feed_event(world, cfg, seeds, now, &ev, &mut group);
+        }
+    }
+    if group.writes.iter().any(|w| matches!(w, Write::Event(_))) {
+        group.stage(world, retention(cfg, now).into_iter().collect());
     }
 
     advance_alerts(world, hub, cfg, now, &mut group);
@@ -370,6 +387,52 @@ fn advance_alerts(world: &mut World, hub: &Hub, cfg: &EngineConfig, now: u64, gr
             group.events.push(HubEvent::CommandExecuted(entry));
         }
     }
+}
+
+/// A logged event to the widgets that follow events: each one's call planned against the
+/// world as the previous left it (so element ids never collide), audited with its seed.
+fn feed_event(
+    world: &mut World,
+    cfg: &EngineConfig,
+    seeds: &mut impl RngCore,
+    now: u64,
+    ev: &crate::model::LoggedEvent,
+    group: &mut Group,
+) {
+    let event = ev.event.kind.name();
+    for (widget_id, call) in super::event_plan::listeners(world, ev) {
+        let seed = seeds.next_u64();
+        let req = Request::Execute {
+            widget_id,
+            feature: call.feature,
+            parameters: call.args,
+            seed: Some(seed),
+        };
+        let (target, subject) = (describe(world, &req), super::subject::of(world, &req));
+        let error = match plan::plan(world, &req, now, seed) {
+            Ok(p) => {
+                group.stage(world, p.writes);
+                None
+            }
+            Err(e) => {
+                tracing::warn!(widget_id, error = %e, "an event-fed widget failed on an event");
+                Some(e.to_string())
+            }
+        };
+        let actor = Actor::Event {
+            event: event.clone(),
+        };
+        let entry = audit_entry(world, now, actor, &req, target, subject, Some(seed), error);
+        METRICS.execution("event", entry.ok);
+        group.stage(world, audit_writes(world, cfg, entry.clone()));
+        group.events.push(HubEvent::CommandExecuted(entry));
+    }
+}
+
+/// The event log's retention as a write: entries older than the setting leave.
+pub(super) fn retention(cfg: &EngineConfig, now: u64) -> Option<Write> {
+    let days = cfg.event_retention_days;
+    (days > 0).then(|| Write::EventsBefore(now.saturating_sub(days * 86_400_000)))
 }
 
 /// The audit entry of a request (its id is the next audit id: stage its writes at once).
@@ -492,6 +555,7 @@ fn describe(world: &World, req: &Request) -> String {
             }
         }
         Request::AlertQueue { queue, action } => format!("alert queue {queue}: {action:?}"),
+        Request::RecordEvent { event } => format!("{:?} by {}", event.kind, event.user),
         // Keys only: values may be secrets.
         Request::PutSettings { changes } => format!(
             "settings {}",
@@ -524,6 +588,7 @@ mod tests {
             backups_keep: 2,
             max_pending: 1024,
             alert_max_wait_ms: None,
+            event_retention_days: 0,
         };
         (dir, store, world, hub, cfg)
     }

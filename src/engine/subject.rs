@@ -92,6 +92,10 @@ pub fn of(world: &World, req: &Request) -> AuditSubject {
             kind: "bundle".into(),
             ..AuditSubject::default()
         },
+        Request::RecordEvent { .. } => AuditSubject {
+            kind: "event".into(),
+            ..AuditSubject::default()
+        },
         Request::DeleteBinding { id } => AuditSubject {
             kind: "binding".into(),
             binding_id: Some(*id),

@@ -144,6 +144,9 @@ impl World {
                 };
                 Write::AlertQueue(name.clone(), old)
             }
+            // The event log lives only on disk: applying (or undoing) changes nothing here.
+            Write::Event(e) => Write::Event(e.clone()),
+            Write::EventsBefore(at) => Write::EventsBefore(*at),
             Write::AlertWaiting((name, id), new) => {
                 let q = self.alert_queues.entry(name.clone()).or_default();
                 let old = match new {

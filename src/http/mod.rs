@@ -7,6 +7,7 @@ mod bundle;
 mod chat_api;
 mod chat_test;
 pub mod error;
+mod events;
 mod extract;
 mod guard;
 mod health;
@@ -49,6 +50,9 @@ pub struct AppState {
     pub config: Arc<crate::settings::SettingsService>,
     /// Twitch logins (device code flow) and their tokens.
     pub accounts: crate::accounts::Accounts,
+    /// Commands and event bindings as the engine last committed them (events posted to the
+    /// API fire bindings as Twitch events do).
+    pub chat_table: watch::Receiver<Arc<crate::engine::ChatTable>>,
     pub started: Instant,
     /// Flips to true on shutdown; WebSocket sessions close when it does.
     pub shutdown: watch::Receiver<bool>,
@@ -111,6 +115,7 @@ pub fn router(app: AppState) -> Router {
             get(settings::get_settings).patch(settings::patch_settings),
         )
         .route("/settings/obs/test", post(settings::test_obs))
+        .route("/events", get(events::list_events).post(events::post_event))
         .route("/alerts", get(alerts::get_alerts))
         .route("/alerts/test", post(alerts::test_alert))
         .route(

@@ -13,7 +13,7 @@
 pub mod examples;
 
 use super::{
-    alerts, api, bundle, chat_api, chat_test, health, media, settings, twitch_accounts, ws,
+    alerts, api, bundle, chat_api, chat_test, events, health, media, settings, twitch_accounts, ws,
 };
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -70,6 +70,8 @@ use utoipa::OpenApi;
         alerts::test_alert,
         alerts::queue_action,
         alerts::reorder,
+        events::list_events,
+        events::post_event,
         twitch_accounts::get_accounts,
         twitch_accounts::login,
         twitch_accounts::logout,
@@ -96,6 +98,7 @@ use utoipa::OpenApi;
         (name = "media", description = "The media library and the files the overlay loads."),
         (name = "obs", description = "The OBS connection."),
         (name = "alerts", description = "Alert queues (follows, subs, donations, raids, cheers) and test alerts."),
+        (name = "events", description = "The event log (follows, subs, gifts, raids, cheers, donations) and events recorded from other tools."),
         (name = "settings", description = "Settings edited live from the admin."),
         (name = "backups", description = "Backups of the data file."),
         (name = "bundles", description = "Setup bundles (export/import) and dashboard templates."),

@@ -93,6 +93,18 @@ pub enum EventKind {
     HypeTrainBegin,
     HypeTrainProgress,
     HypeTrainEnd,
+    /// A tip from another tool, recorded with `POST /api/events`.
+    Donation,
+}
+
+impl EventKind {
+    /// The wire name (`gift_sub`), as bindings, the log and audit actors spell it.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
 }
 
 /// "When someone cheers ≥ 100 bits, run this feature with these parameters."

@@ -7,12 +7,14 @@ mod audit;
 mod chat;
 mod element;
 pub mod element_props;
+pub mod event_log;
 pub mod patch;
 
 pub use alert::{AlertQueue, Playing, QueuedAlert};
 pub use audit::{Actor, AuditEntry, AuditSubject};
 pub use chat::{BindingPatch, ChatCommand, CommandPatch, EventBinding, EventKind, Permission};
 pub use element::{Element, ElementType, ElementView, MediaDetail};
+pub use event_log::{EventSource, LoggedEvent, NewEvent};
 /// role → pool of media for roles holding several.
 pub type MediaPools = BTreeMap<String, MediaPool>;
 
@@ -181,10 +183,12 @@ pub enum Kind {
     Audit,
     Command,
     Binding,
+    /// Event log entries.
+    Event,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Dashboard,
         Kind::Widget,
         Kind::Element,
@@ -192,6 +196,7 @@ impl Kind {
         Kind::Audit,
         Kind::Command,
         Kind::Binding,
+        Kind::Event,
     ];
 
     pub fn counter_key(self) -> &'static str {
@@ -203,6 +208,7 @@ impl Kind {
             Kind::Audit => "next_id.audit",
             Kind::Command => "next_id.command",
             Kind::Binding => "next_id.binding",
+            Kind::Event => "next_id.event",
         }
     }
 }

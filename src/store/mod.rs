@@ -8,7 +8,7 @@ mod codec;
 mod read;
 mod tables;
 
-pub use read::StoreReader;
+pub use read::{EventQuery, StoreReader};
 
 use crate::model::{ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget};
 use codec::enc;
@@ -18,7 +18,7 @@ use std::path::Path;
 use tables::*;
 
 /// The schema this build writes. Older files are migrated on open; newer ones are refused.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -78,6 +78,10 @@ pub enum Write {
     AlertQueue(String, crate::model::AlertQueue),
     /// One waiting alert of a queue, by (queue name, alert id); `None`: it left the queue.
     AlertWaiting((String, u64), Option<crate::model::QueuedAlert>),
+    /// One entry appended to the event log.
+    Event(crate::model::LoggedEvent),
+    /// Retention: every event logged before this unix ms leaves the log.
+    EventsBefore(u64),
 }
 
 /// Everything the engine keeps in memory, read once at start-up.
@@ -176,6 +180,7 @@ impl Store {
             let mut settings = txn.open_table(SETTINGS)?;
             let mut queues = txn.open_table(ALERT_QUEUES)?;
             let mut waiting = txn.open_table(ALERT_WAITING)?;
+            let mut events = txn.open_table(EVENTS)?;
             for w in writes {
                 match w {
                     Write::Dashboard(id, Some(d)) => {
@@ -280,6 +285,10 @@ impl Store {
                     Write::AlertWaiting((name, id), None) => {
                         waiting.remove((name.as_str(), *id))?;
                     }
+                    Write::Event(e) => {
+                        events.insert(e.id, enc("events", e)?.as_slice())?;
+                    }
+                    Write::EventsBefore(cutoff_ms) => prune_events(&mut events, *cutoff_ms)?,
                 }
             }
         }
@@ -296,7 +305,26 @@ const MIGRATIONS: &[Migration] = &[
     event_bindings_v2,
     settings_v3,
     alert_queues_v4,
+    events_v5,
 ];
+
+/// Removes the log's oldest entries, those logged before `cutoff_ms`. Ids grow with time, so
+/// this walks only the entries that leave (and one more).
+fn prune_events(events: &mut redb::Table<u64, &[u8]>, cutoff_ms: u64) -> Result<(), StoreError> {
+    let mut old = Vec::new();
+    for row in events.iter()? {
+        let (k, v) = row?;
+        match codec::dec::<crate::model::LoggedEvent>("events", v.value()) {
+            Ok(e) if e.at_ms >= cutoff_ms => break,
+            // An entry that does not decode is as good as gone.
+            _ => old.push(k.value()),
+        }
+    }
+    for id in old {
+        events.remove(id)?;
+    }
+    Ok(())
+}
 
 /// v0 → v1: an empty file gets every table and its id counters.
 fn create_tables_v1(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
@@ -336,6 +364,16 @@ fn event_bindings_v2(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
 /// v2 → v3: settings saved from the admin UI.
 fn settings_v3(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(SETTINGS)?;
+    Ok(())
+}
+
+/// v4 → v5: the event log and its id counter.
+fn events_v5(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(EVENTS)?;
+    let mut meta = txn.open_table(META)?;
+    if meta.get(Kind::Event.counter_key())?.is_none() {
+        meta.insert(Kind::Event.counter_key(), 1)?;
+    }
     Ok(())
 }
 

@@ -4,10 +4,20 @@ use super::codec::dec;
 use super::tables::*;
 use super::{Loaded, StoreError};
 use crate::model::{
-    AuditEntry, ChatCommand, Dashboard, Element, EventBinding, Id, Kind, Media, Timer, Widget,
+    AuditEntry, ChatCommand, Dashboard, Element, EventBinding, EventKind, Id, Kind, LoggedEvent,
+    Media, Timer, Widget,
 };
 use redb::{ReadTransaction, ReadableTable, TableDefinition};
 use serde::de::DeserializeOwned;
+
+/// Which logged events to read (`GET /api/events`).
+#[derive(Clone, Debug)]
+pub struct EventQuery {
+    pub kinds: Vec<EventKind>,
+    pub since_ms: Option<u64>,
+    pub before: Option<u64>,
+    pub limit: usize,
+}
 
 /// (command id, user id or "" for the global cooldown).
 pub type CooldownKey = (Id, String);
@@ -190,6 +200,32 @@ impl StoreReader {
         for row in table.iter()?.rev().take(limit) {
             let (_, v) = row?;
             out.push(dec("audit", v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Logged events, newest first: of `kinds` (all when empty), at or after `since_ms`,
+    /// with ids below `before` (paging), at most `limit`. A reverse scan that stops at the
+    /// first entry older than `since_ms` (ids grow with time).
+    pub fn events(&self, q: &EventQuery) -> Result<Vec<LoggedEvent>, StoreError> {
+        let table = self.txn.open_table(EVENTS)?;
+        let mut out = Vec::new();
+        let rows = match q.before {
+            Some(b) => table.range(..b)?,
+            None => table.range(0..)?,
+        };
+        for row in rows.rev() {
+            if out.len() >= q.limit {
+                break;
+            }
+            let (_, v) = row?;
+            let e: LoggedEvent = dec("events", v.value())?;
+            if q.since_ms.is_some_and(|s| e.at_ms < s) {
+                break;
+            }
+            if q.kinds.is_empty() || q.kinds.contains(&e.event.kind) {
+                out.push(e);
+            }
         }
         Ok(out)
     }

@@ -30,3 +30,7 @@ pub const ALERT_QUEUES: TableDefinition<&str, &[u8]> = TableDefinition::new("ale
 /// (queue name, alert id) → a waiting alert (its `order` says where). Added in schema v4.
 pub const ALERT_WAITING: TableDefinition<(&str, u64), &[u8]> =
     TableDefinition::new("alert_waiting");
+/// The event log: event id → MessagePack of a `LoggedEvent`. Ids grow with arrival time, so
+/// retention removes from the front and newest-first reads scan from the back. Added in
+/// schema v5.
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");

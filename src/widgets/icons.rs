@@ -45,6 +45,35 @@ fn parts(platform: &str) -> (&'static [&'static str], &'static str) {
             &["#7C4DFF", "#4F46E5"],
             "<path d='M16 16h16a8 8 0 0 1 7.8 9.6l-1.5 7a3.5 3.5 0 0 1-6 1.6L29 31H19l-3.3 3.2a3.5 3.5 0 0 1-6-1.6l-1.5-7A8 8 0 0 1 16 16z' fill='#fff'/><path d='M15 21v3h-3v2h3v3h2v-3h3v-2h-3v-3z' fill='#7C4DFF'/><circle cx='31' cy='22.5' r='1.8' fill='#7C4DFF'/><circle cx='34' cy='26.5' r='1.8' fill='#7C4DFF'/>",
         ),
+        // Platform events (the event list, the leaderboard).
+        "follow" => (
+            &["#FF4F8B", "#E11D74"],
+            "<path d='M24 37s-12-7.2-12-16a6.5 6.5 0 0 1 12-3.5A6.5 6.5 0 0 1 36 21c0 8.8-12 16-12 16z' fill='#fff'/>",
+        ),
+        "sub" | "resub" => (
+            &["#A970FF", "#7C3AED"],
+            "<path d='m24 10 4.2 8.6 9.5 1.4-6.9 6.7 1.6 9.4L24 31.6l-8.4 4.5 1.6-9.4-6.9-6.7 9.5-1.4z' fill='#fff'/>",
+        ),
+        "gift_sub" | "gift" => (
+            &["#34D399", "#059669"],
+            "<rect x='11' y='20' width='26' height='17' rx='2' fill='#fff'/><rect x='9' y='15' width='30' height='7' rx='2' fill='#fff'/><path d='M22.5 15h3v22h-3z' fill='#059669'/><path d='M24 15c-2-5-8-6-8-2 0 2 3 2 8 2zm0 0c2-5 8-6 8-2 0 2-3 2-8 2z' fill='none' stroke='#fff' stroke-width='2.5'/>",
+        ),
+        "raid" => (
+            &["#FB923C", "#EA580C"],
+            "<path d='M30 11c4 0 7 3 7 7-3 1-6 4-8 7l-6 6-6-6 6-6c3-2 6-5 7-8zM17 27l4 4-6 6h-4v-4z' fill='#fff'/><circle cx='30' cy='18' r='2.5' fill='#EA580C'/>",
+        ),
+        "cheer" | "bits" => (
+            &["#F472B6", "#9333EA"],
+            "<path d='M24 9 36 24 24 39 12 24z' fill='#fff'/><path d='M24 9v30L12 24zM24 17l6 7-6 7z' fill='#fff' opacity='.55'/>",
+        ),
+        "donation" => (
+            &["#FACC15", "#EAB308"],
+            "<circle cx='24' cy='24' r='13' fill='#fff'/><path d='M27.5 19.5c-.6-1.4-2-2.2-3.6-2.2-2.1 0-3.6 1.1-3.6 2.8 0 3.8 7.6 2 7.6 6 0 1.8-1.6 3-3.9 3-1.8 0-3.3-.9-3.9-2.4M24 14.8v2.5M24 29.1v2.6' fill='none' stroke='#CA8A04' stroke-width='2.4' stroke-linecap='round'/>",
+        ),
+        "redemption" => (
+            &["#22D3EE", "#0891B2"],
+            "<circle cx='24' cy='24' r='12' fill='none' stroke='#fff' stroke-width='3.5'/><path d='M24 16a8 8 0 0 1 8 8h-3.5a4.5 4.5 0 0 0-4.5-4.5z' fill='#fff'/>",
+        ),
         _ => (
             &["#334155", "#1E293B"],
             "<circle cx='24' cy='24' r='12' fill='none' stroke='#fff' stroke-width='3'/><path d='M12 24h24M24 12c-4 4-5 8-5 12s1 8 5 12c4-4 5-8 5-12s-1-8-5-12z' fill='none' stroke='#fff' stroke-width='2.5'/>",
@@ -52,7 +81,8 @@ fn parts(platform: &str) -> (&'static [&'static str], &'static str) {
     }
 }
 
-/// The icon of `platform` (case-insensitive; unknown names get a globe) as a `data:` URI.
+/// The icon of `platform` or of an event kind (`follow`, `sub`, `gift_sub`, `raid`, `cheer`,
+/// `donation`, `redemption`), case-insensitive; unknown names get a globe; as a `data:` URI.
 pub fn platform(platform: &str) -> String {
     let (stops, glyph) = parts(platform);
     let fill = if stops.len() == 1 {

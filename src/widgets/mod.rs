@@ -23,6 +23,7 @@ mod current_game;
 mod death_counter;
 mod donation_alert;
 mod donation_goal;
+mod event_list;
 mod follower_alert;
 mod goal_tracker;
 mod image;
@@ -36,6 +37,7 @@ mod split_timer;
 mod subscriber_alert;
 mod text;
 mod text_ticker;
+mod top_supporter;
 mod video_player;
 mod wheel_spinner;
 
@@ -69,6 +71,8 @@ pub static REGISTRY: &[&dyn WidgetType] = &[
     &Typed::<donation_alert::DonationAlertWidget>::NEW,
     &Typed::<raid_alert::RaidAlertWidget>::NEW,
     &Typed::<cheer_alert::CheerAlertWidget>::NEW,
+    &Typed::<event_list::EventListWidget>::NEW,
+    &Typed::<top_supporter::TopSupporterWidget>::NEW,
 ];
 
 /// Looks a widget type up by its class name (`ConfettiAlertWidget`).
@@ -264,6 +268,9 @@ pub trait WidgetType: Sync {
     fn run(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Result<Outcome, FeatureError>;
     /// Element changes after the widget's parameters were edited.
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError>;
+    /// The call of one of its own features a platform event maps to, for types the event log
+    /// feeds (event list, leaderboard); `None` for the others.
+    fn on_event(&self, ev: &crate::model::LoggedEvent, params: &Map) -> Option<FeatureCall>;
 }
 
 /// Builds a JSON object (`Map`) with `serde_json::json!` syntax; keeps widget files short.

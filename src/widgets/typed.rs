@@ -8,7 +8,7 @@ use super::{
     ElementTemplate, FeatureCtx, FeatureError, FeatureSpec, FollowUp, FollowUpAction, Outcome,
     WidgetType,
 };
-use crate::model::{Effect, Element, ElementChange, FeatureCall, Map};
+use crate::model::{Effect, Element, ElementChange, FeatureCall, LoggedEvent, Map};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Serialize, de::DeserializeOwned};
@@ -67,6 +67,11 @@ pub trait Widget: Sized + Sync + 'static {
     /// Element changes after the widget's parameters were edited (e.g. a new bar color).
     fn parameters_changed(_ctx: &Ctx<Self>) -> Out<Self> {
         Out::none()
+    }
+    /// A platform event from the event log as a call of one of this widget's features (the
+    /// engine runs it like any other, audited with its seed); `None`: not interested.
+    fn on_event(_ev: &LoggedEvent, _params: &Self::Params) -> Option<Self::Feature> {
+        None
     }
 }
 
@@ -229,6 +234,16 @@ fn to_map<T: Serialize>(v: &T) -> Result<Map, String> {
     }
 }
 
+/// A typed feature as the engine stores calls: its name and its arguments as a map.
+fn call_of<F: FeatureSet>(call: &F) -> Result<FeatureCall, String> {
+    let mut args = to_map(call)?;
+    args.remove("feature");
+    Ok(FeatureCall {
+        feature: call.name().to_string(),
+        args,
+    })
+}
+
 fn from_map<T: DeserializeOwned>(m: &Map) -> Result<T, String> {
     serde_json::from_value(Value::Object(m.clone())).map_err(|e| e.to_string())
 }
@@ -264,13 +279,7 @@ impl<W: Widget> Typed<W> {
                 let action = match f.action {
                     FollowUpAction::Changes(c) => FollowUpAction::Changes(c),
                     FollowUpAction::Call(call) => {
-                        let name = call.name().to_string();
-                        let mut args = to_map(&call).map_err(bug)?;
-                        args.remove("feature");
-                        FollowUpAction::Call(FeatureCall {
-                            feature: name,
-                            args,
-                        })
+                        FollowUpAction::Call(call_of(&call).map_err(bug)?)
                     }
                 };
                 Ok(FollowUp {
@@ -383,5 +392,9 @@ impl<W: Widget> WidgetType for Typed<W> {
     }
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError> {
         self.guarded("parameters", ctx, |typed| Ok(W::parameters_changed(typed)))
+    }
+    fn on_event(&self, ev: &LoggedEvent, params: &Map) -> Option<FeatureCall> {
+        let call = W::on_event(ev, &self.params(params, "event").ok()?)?;
+        call_of(&call).ok()
     }
 }

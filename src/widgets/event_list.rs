@@ -17,6 +17,8 @@ pub struct EventListWidget;
 
 const PANEL: &str = "panel";
 const TITLE: &str = "title";
+/// "No events yet", while the list is empty.
+const EMPTY: &str = "empty";
 const MAX_ROWS: usize = 10;
 const SLOTS: usize = MAX_ROWS + 1;
 /// The list on the 1920×1080 stage: top left, below where a webcam frame usually sits.
@@ -103,7 +105,7 @@ fn what(kind: Kind, amount: f64, detail: &str) -> String {
         Kind::Sub => format!("tier {detail} sub"),
         Kind::Resub => plural("resubscribed", "months"),
         Kind::Gift => format!("gifted {}", plural("a sub", "subs")),
-        Kind::Raid => format!("raid · {}", plural("1 viewer", "viewers")),
+        Kind::Raid => plural("1 raider", "raiders"),
         Kind::Cheer => plural("1 bit", "bits"),
         Kind::Donation => money(amount, detail),
         Kind::Redemption if detail.is_empty() => "redeemed".into(),
@@ -174,6 +176,18 @@ fn render(p: &Params, s: &State) -> Vec<ElementChange> {
             ..Default::default()
         },
     ];
+    out.push(ElementChange {
+        name: EMPTY.into(),
+        visible: Some(shown && titled && rows == 0),
+        properties: Line::new(p.font, 20.0, &look::rgba(&p.text_color, 0.55))
+            .weight(600)
+            .at(
+                "No events yet — they appear here live",
+                [X + 22.0, Y + top, W - 44.0, 44.0],
+                7,
+            ),
+        ..Default::default()
+    });
     for slot in 0..SLOTS {
         // Rank 0 is the newest: the one added last, in slot (added - 1) % SLOTS.
         let rank = (s.added + SLOTS as u64 * 2 - 1 - slot as u64) % SLOTS as u64;
@@ -203,7 +217,7 @@ fn slot_changes(
             .collect();
     };
     let line = Line::new(p.font, 24.0, &p.text_color).weight(800);
-    let name_w = (W - 96.0) * 0.55;
+    let name_w = (W - 96.0) * 0.5;
     let changes = [
         (
             "icon",
@@ -259,6 +273,7 @@ impl Widget for EventListWidget {
                 "entrance": {"type": "fade", "duration": 0.4}, "exit": {"type": "fade", "duration": 0.4},
             }),
             ElementTemplate::new(TITLE, ElementType::Text, Map::new()),
+            ElementTemplate::new(EMPTY, ElementType::Text, Map::new()),
         ];
         for slot in 0..SLOTS {
             for part in ["icon", "name", "what"] {
@@ -376,6 +391,7 @@ mod tests {
     fn newest_on_top_and_the_oldest_leaves() {
         let mut h = Harness::new("EventListWidget", json!({"rows": 3}));
         assert!(h.el(PANEL).visible, "the titled panel shows from the start");
+        assert!(h.el(EMPTY).visible, "saying that it waits for events");
         add(&mut h, "Follow", "Ann", 0.0);
         add(&mut h, "Cheer", "Bob", 500.0);
         add(&mut h, "Gift", "Cy", 5.0);
@@ -392,8 +408,9 @@ mod tests {
         for i in 0..25 {
             add(&mut h, "Raid", &format!("R{i}"), 1.0 + i as f64);
         }
-        assert_eq!(rows(&h)[0], ("R24".into(), "raid · 25 viewers".into()));
+        assert_eq!(rows(&h)[0], ("R24".into(), "25 raiders".into()));
         assert_eq!(rows(&h).len(), 3);
+        assert!(!h.el(EMPTY).visible);
         h.run("clear_events", json!({})).unwrap();
         assert!(rows(&h).is_empty());
         h.run("hide", json!({})).unwrap();

@@ -198,9 +198,16 @@ fn render(p: &Params, s: &State) -> Vec<ElementChange> {
         );
         let small = Line::new(p.font, 14.0, &look::rgba(&p.text_color, 0.65)).weight(800);
         let big = Line::new(p.font, 24.0, &p.text_color).weight(800);
-        let (name, amount) = match leader {
-            Some((n, t)) => (n.to_string(), amount_text(c, t, &p.currency)),
-            None => ("—".to_string(), String::new()),
+        let (name, amount, name_line) = match leader {
+            Some((n, t)) => (n.to_string(), amount_text(c, t, &p.currency), big.clone()),
+            // An empty board invites instead of looking broken.
+            None => (
+                "Be the first!".to_string(),
+                String::new(),
+                big.clone()
+                    .color(&look::rgba(&p.text_color, 0.5))
+                    .weight(600),
+            ),
         };
         let icon = match c {
             Category::Cheer => "cheer",
@@ -228,7 +235,7 @@ fn render(p: &Params, s: &State) -> Vec<ElementChange> {
         out.push(change(
             &format!("name_{key}"),
             true,
-            big.at(&name, [X + 80.0, y + 26.0, W - 230.0, 34.0], 7),
+            name_line.at(&name, [X + 80.0, y + 26.0, W - 230.0, 34.0], 7),
         ));
         out.push(change(
             &format!("amount_{key}"),
@@ -349,8 +356,8 @@ mod tests {
         let mut h = Harness::new("TopSupporterWidget", json!({}));
         assert_eq!(
             text(&h, "name_cheer_stream"),
-            "—",
-            "an empty board looks finished"
+            "Be the first!",
+            "an empty board invites"
         );
         support(&mut h, "Cheer", "Ann", 300.0);
         support(&mut h, "Cheer", "Bob", 500.0);
@@ -368,7 +375,7 @@ mod tests {
         let mut h = Harness::new("TopSupporterWidget", json!({"stream_gap_h": 2}));
         support(&mut h, "Cheer", "Ann", 1000.0);
         h.run("new_stream", json!({})).unwrap();
-        assert_eq!(text(&h, "name_cheer_stream"), "—");
+        assert_eq!(text(&h, "name_cheer_stream"), "Be the first!");
         assert_eq!(text(&h, "name_cheer_all"), "Ann", "all time stays");
         support(&mut h, "Cheer", "Bob", 10.0);
         h.now_ms += 3 * 3_600_000;
@@ -380,7 +387,7 @@ mod tests {
         );
         assert_eq!(text(&h, "name_cheer_all"), "Ann");
         h.run("reset_all", json!({})).unwrap();
-        assert_eq!(text(&h, "name_cheer_all"), "—");
+        assert_eq!(text(&h, "name_cheer_all"), "Be the first!");
     }
 
     #[test]

@@ -31,6 +31,8 @@ const WIDGET_ICONS: Record<string, string> = {
   DonationAlertWidget: 'dollar',
   RaidAlertWidget: 'zap',
   CheerAlertWidget: 'gem',
+  EventListWidget: 'bell',
+  TopSupporterWidget: 'coin',
 };
 
 /** An icon for a widget class, guessed from its name for classes we don't know yet. */

@@ -47,7 +47,7 @@ export interface Toast {
   text: string;
 }
 
-export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'alerts' } | { page: 'media' } | { page: 'settings' } | { page: 'api' } | { page: 'notfound'; path: string };
+export type Route = { page: 'dashboards'; dashboardId: number | null } | { page: 'commands' } | { page: 'alerts' } | { page: 'events' } | { page: 'media' } | { page: 'settings' } | { page: 'api' } | { page: 'notfound'; path: string };
 
 function storage(): Storage | null {
   try {
@@ -135,6 +135,7 @@ export function parseHash(hash: string): Route {
   if (h === 'commands') return { page: 'commands' };
   if (h === 'media') return { page: 'media' };
   if (h === 'alerts') return { page: 'alerts' };
+  if (h === 'events') return { page: 'events' };
   if (h === 'settings') return { page: 'settings' };
   if (h === 'api') return { page: 'api' };
   const m = /^d\/(\d+)$/.exec(h);
@@ -143,7 +144,7 @@ export function parseHash(hash: string): Route {
 }
 
 export function go(route: Route): void {
-  const hash = route.page === 'settings' ? '#/settings' : route.page === 'api' ? '#/api' : route.page === 'media' ? '#/media' : route.page === 'alerts' ? '#/alerts' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
+  const hash = route.page === 'settings' ? '#/settings' : route.page === 'api' ? '#/api' : route.page === 'media' ? '#/media' : route.page === 'alerts' ? '#/alerts' : route.page === 'events' ? '#/events' : route.page === 'commands' ? '#/commands' : route.page === 'notfound' ? route.path : route.dashboardId !== null ? `#/d/${route.dashboardId}` : '#/';
   if (location.hash !== hash) history.replaceState(null, '', hash);
   applyRoute(route);
 }
@@ -161,7 +162,7 @@ function applyRoute(route: Route): void {
     void loadAllWidgets(); // which alert widgets (and queues) exist
     return;
   }
-  if (route.page === 'notfound' || route.page === 'settings' || route.page === 'api') return;
+  if (route.page === 'notfound' || route.page === 'settings' || route.page === 'api' || route.page === 'events') return;
   if (state.dashboards.length && !state.dashboards.some((d) => d.id === route.dashboardId)) {
     ensureSelection(); // no (or an unknown) dashboard in the address: the live one, else the first
     return;

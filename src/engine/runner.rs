@@ -430,7 +430,7 @@ fn feed_event(
 }
 
 /// The event log's retention as a write: entries older than the setting leave.
-pub(super) fn retention(cfg: &EngineConfig, now: u64) -> Option<Write> {
+fn retention(cfg: &EngineConfig, now: u64) -> Option<Write> {
     let days = cfg.event_retention_days;
     (days > 0).then(|| Write::EventsBefore(now.saturating_sub(days * 86_400_000)))
 }
@@ -555,7 +555,7 @@ fn describe(world: &World, req: &Request) -> String {
             }
         }
         Request::AlertQueue { queue, action } => format!("alert queue {queue}: {action:?}"),
-        Request::RecordEvent { event } => format!("{:?} by {}", event.kind, event.user),
+        Request::RecordEvent { event } => format!("{} by {}", event.kind.name(), event.user),
         // Keys only: values may be secrets.
         Request::PutSettings { changes } => format!(
             "settings {}",

@@ -257,7 +257,7 @@ async function shootWidget(w) {
   }
 }
 
-test('a screenshot of each widget alone', { timeout: 40_000 }, async () => {
+test('a screenshot of each widget alone', { timeout: 90_000 }, async () => {
   const none = [];
   for (const w of widgets) {
     if (w.cls === 'VideoPlayerWidget') continue; // shot while it plays

@@ -85,7 +85,11 @@ pub struct State {
     last_ms: u64,
 }
 
+/// Adds support to a board; nothing (an empty cheer) leaves it as it is.
 fn add(totals: &mut Totals, user: &str, amount: f64) {
+    if amount <= 0.0 {
+        return;
+    }
     let entry = totals
         .entry(user.to_lowercase())
         .or_insert_with(|| (user.to_string(), 0.0));
@@ -366,6 +370,8 @@ mod tests {
         assert_eq!(text(&h, "amount_cheer_stream"), "600 bits");
         support(&mut h, "Donation", "Di", 12.5);
         assert_eq!(text(&h, "amount_donation_all"), "$12.50");
+        support(&mut h, "Cheer", "Zed", 0.0);
+        assert_eq!(text(&h, "name_cheer_all"), "ann", "nothing counted for nothing");
         support(&mut h, "Gift", "Cy", 1.0);
         assert_eq!(text(&h, "amount_gift_stream"), "1 sub");
     }

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   cleanTemplate,
+  eventBody,
+  fetchPreview,
   lineError,
   lineMap,
   lookSummary,
   newRule,
   parseRule,
   parseVariations,
+  ruleCount,
   ruleProblem,
   sampleEvent,
   serializeRule,
@@ -140,7 +143,9 @@ describe('per-class variables and samples', () => {
 describe('problems and messages', () => {
   it('finds what the daemon would refuse before asking', () => {
     expect(ruleProblem(rule({ value: null }))).toMatch(/number/);
-    expect(ruleProblem(rule({ value: 1, duration: 0 }))).toMatch(/duration/);
+    expect(ruleProblem(rule({ value: 1, duration: 0.2 }))).toMatch(/0.5 to 120/);
+    expect(ruleProblem(rule({ value: 1, duration: 121 }))).toMatch(/duration/);
+    expect(ruleProblem(rule({ value: 1, duration: 120 }))).toBeNull();
     expect(ruleProblem(rule({ value: 1, priority: 1.5 }))).toMatch(/whole/);
     expect(ruleProblem(rule({ value: 1 }))).toBeNull();
     expect(ruleProblem({ kind: 'raw', text: 'whatever' })).toBeNull();
@@ -157,5 +162,46 @@ describe('problems and messages', () => {
       '2 images (random)',
       '♪ file3',
     ]);
+  });
+});
+
+describe('rule count', () => {
+  it('counts rules, not notes or blank lines', () => {
+    expect(ruleCount('# big\namount >= 1: confetti\n\n  \namount >= 5: sparkles')).toBe(2);
+    expect(ruleCount(undefined)).toBe(0);
+    expect(ruleCount('')).toBe(0);
+  });
+});
+
+describe('the preview request (mocked daemon)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const answer = (status: number, body: unknown) => vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+
+  it('sends the unsaved rules and the sample event, and returns the daemon’s render', async () => {
+    const result = { feature: 'show_donation', rule: 1, headline: 'PixelQueen is a legend!', message: 'gg', duration_ms: 15000, priority: 0, confetti: true, image: { id: 12, name: 'big.gif', url: '/media/12/big.gif' }, sound: null };
+    const fetch = answer(200, result);
+    vi.stubGlobal('fetch', fetch);
+    const out = await fetchPreview(5, 'amount >= 100: duration 15', { user: 'PixelQueen', amount: '150', message: 'gg' });
+    expect(out).toEqual({ ok: true, result });
+    const [path, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(path).toBe('/api/alerts/preview');
+    expect(init.method).toBe('POST');
+    expect(JSON.parse(String(init.body))).toEqual({ widget_id: 5, parameters: { variations: 'amount >= 100: duration 15' }, event: { user: 'PixelQueen', amount: 150, message: 'gg' } });
+  });
+
+  it('names the refused line', async () => {
+    vi.stubGlobal('fetch', answer(422, { error: { code: 'validation_failed', message: "line 2: unknown look 'foo'", field: 'parameters.variations' } }));
+    expect(await fetchPreview(5, 'x', {})).toEqual({ ok: false, status: 422, line: 2, message: "unknown look 'foo'", missing: false });
+  });
+
+  it('tells an older daemon (no such endpoint) from an unknown widget', async () => {
+    vi.stubGlobal('fetch', answer(404, { error: { code: 'not_found', message: 'no such endpoint' } }));
+    expect(await fetchPreview(5, '', {})).toMatchObject({ ok: false, missing: true });
+    vi.stubGlobal('fetch', answer(404, { error: { code: 'not_found', message: 'widget 5 not found' } }));
+    expect(await fetchPreview(5, '', {})).toMatchObject({ ok: false, missing: false, line: null, message: 'widget 5 not found' });
+  });
+
+  it('leaves out empty sample numbers', () => {
+    expect(eventBody({ user: 'A', amount: '', bits: 'x', months: 3 })).toEqual({ user: 'A', months: 3 });
   });
 });

@@ -5,6 +5,7 @@
 // `image <id>|<id>`, `sound <id>|<id>`. A line the editor cannot show as a rule (a `#`
 // comment, an unknown look, a typo) stays a raw row with its exact text: never dropped.
 // parse(serialize(rows)) deep-equals rows for rows parse made or the editor edited.
+import { api, ApiError, errorText } from '../api';
 
 export const OPS = ['>=', '>', '=', '<=', '<'] as const;
 export type Op = (typeof OPS)[number];
@@ -15,6 +16,9 @@ export const OP_TEXT: Record<Op, string> = { '>=': 'at least', '>': 'more than',
 export const ALL_VARIABLES = ['amount', 'months', 'tier', 'viewers', 'bits', 'count'] as const;
 
 export const MAX_VARIATIONS = 2000;
+/** What a queue accepts for one alert (the daemon's check). */
+export const MIN_DURATION_S = 0.5;
+export const MAX_DURATION_S = 120;
 
 export interface RuleRow {
   kind: 'rule';
@@ -252,11 +256,17 @@ export function lineMap(rows: readonly VariationRow[]): { lines: string[]; rowOf
   return { lines, rowOfLine };
 }
 
+/** How many lines of a `variations` value are rules (not blank, not `#` notes). */
+export function ruleCount(text: unknown): number {
+  if (typeof text !== 'string') return 0;
+  return text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#')).length;
+}
+
 /** A problem the editor can see before asking the daemon; null when the row is fine. */
 export function ruleProblem(r: VariationRow): string | null {
   if (r.kind === 'raw') return null;
   if (r.value === null || !Number.isFinite(r.value)) return 'Enter a number to compare with.';
-  if (r.duration !== null && !(r.duration > 0)) return 'The duration must be more than 0 seconds.';
+  if (r.duration !== null && !(r.duration >= MIN_DURATION_S && r.duration <= MAX_DURATION_S)) return `The duration must be from ${MIN_DURATION_S} to ${MAX_DURATION_S} seconds.`;
   if (r.priority !== null && !Number.isInteger(r.priority)) return 'The priority must be a whole number.';
   return null;
 }
@@ -306,4 +316,32 @@ export function sampleEvent(widgetClass: string): Record<string, string | number
   const e: Record<string, string | number> = { user: 'PixelQueen', ...c.sample };
   if (c.message) e.message = 'Love the stream!';
   return e;
+}
+
+/** The sample as the preview request's `event`: texts as they are, numbers only when they are numbers. */
+export function eventBody(sample: Record<string, string | number>): Record<string, string | number> {
+  const e: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(sample)) {
+    if (k === 'user' || k === 'message') e[k] = String(v);
+    else if (v !== '' && Number.isFinite(Number(v))) e[k] = Number(v);
+  }
+  return e;
+}
+
+export type PreviewOutcome =
+  | { ok: true; result: PreviewResult }
+  /** `line`: the 1-based line the daemon refused; `missing`: no preview endpoint in this daemon. */
+  | { ok: false; status: number; line: number | null; message: string; missing: boolean };
+
+/** Asks the daemon what `text` does to `event` on widget `widgetId` (nothing is saved). */
+export async function fetchPreview(widgetId: number, text: string, event: Record<string, string | number>): Promise<PreviewOutcome> {
+  try {
+    const result = await api<PreviewResult>('POST', '/api/alerts/preview', { widget_id: widgetId, parameters: { variations: text }, event: eventBody(event) });
+    return { ok: true, result };
+  } catch (e) {
+    const status = e instanceof ApiError ? e.status : 0;
+    const message = errorText(e);
+    const le = status === 422 ? lineError(message) : null;
+    return { ok: false, status, line: le?.line ?? null, message: le?.text ?? message, missing: e instanceof ApiError && e.missingEndpoint };
+  }
 }

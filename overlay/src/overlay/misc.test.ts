@@ -156,6 +156,15 @@ describe('element helpers', () => {
     expect(mediaFor(base, 'video')).toBeUndefined();
   });
 
+  it("prefers an alert variation's pick of the same kind", () => {
+    const varied = {
+      ...base,
+      media_details: [...base.media_details, { id: 9, role: 'variation', url: '/big.gif', mime_type: 'image/gif' }],
+    };
+    expect(mediaFor(varied, 'image')?.id).toBe(9);
+    expect(mediaFor(varied, 'audio')?.id).toBe(2);
+  });
+
   it('reads trigger_id', () => {
     expect(triggerId(base)).toBe(4);
     expect(triggerId({ ...base, properties: {} })).toBeNull();

@@ -35,8 +35,16 @@ export function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-/** The media assigned to `role`; falls back to the first media whose MIME type matches. */
+/** Media an alert's variation picked for this showing (PROTOCOL.md: role `variation`). */
+const VARIATION_ROLE = 'variation';
+
+/**
+ * The media assigned to `role`; an alert variation's pick of the same kind comes first, and
+ * failing both, the first media whose MIME type matches.
+ */
 export function mediaFor(el: OverlayElement, role: string): MediaDetail | undefined {
+  const picked = el.media_details.find((m) => m.role === VARIATION_ROLE && m.mime_type.startsWith(`${role}/`));
+  if (picked) return picked;
   const byRole = el.media_details.find((m) => m.role === role);
   if (byRole) return byRole;
   return el.media_details.find((m) => m.mime_type.startsWith(`${role}/`));

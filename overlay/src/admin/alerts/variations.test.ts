@@ -203,5 +203,14 @@ describe('the preview request (mocked daemon)', () => {
 
   it('leaves out empty sample numbers', () => {
     expect(eventBody({ user: 'A', amount: '', bits: 'x', months: 3 })).toEqual({ user: 'A', months: 3 });
+    expect(eventBody({ amount: '4.5', viewers: '12.4', bits: -3 })).toEqual({ amount: 4.5, viewers: 12, bits: 0 });
+  });
+
+  it('names the trigger and the seed when asked', async () => {
+    const fetch = answer(200, { rule: null, headline: '', message: '', duration_ms: 1, priority: 0, confetti: false, image: null, sound: null });
+    vi.stubGlobal('fetch', fetch);
+    await fetchPreview(7, '', { count: 5 }, { feature: 'trigger_gift', seed: 42 });
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(JSON.parse(String(init.body))).toEqual({ widget_id: 7, parameters: { variations: '' }, event: { count: 5 }, feature: 'trigger_gift', seed: 42 });
   });
 });

@@ -323,10 +323,21 @@ export function eventBody(sample: Record<string, string | number>): Record<strin
   const e: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(sample)) {
     if (k === 'user' || k === 'message') e[k] = String(v);
-    else if (v !== '' && Number.isFinite(Number(v))) e[k] = Number(v);
+    else if (v !== '' && Number.isFinite(Number(v))) {
+      // Only an amount has cents; months, tiers, viewers, bits and counts are whole.
+      e[k] = k === 'amount' ? Number(v) : Math.max(0, Math.round(Number(v)));
+    }
   }
   return e;
 }
+
+/** Alert widgets with more than one trigger: the preview runs the one picked. */
+export const PREVIEW_TRIGGERS: Record<string, { feature: string; label: string; variables: string[] }[]> = {
+  SubscriberAlertWidget: [
+    { feature: 'trigger_sub', label: 'Sub', variables: ['months', 'tier'] },
+    { feature: 'trigger_gift', label: 'Gift', variables: ['count', 'tier'] },
+  ],
+};
 
 export type PreviewOutcome =
   | { ok: true; result: PreviewResult }
@@ -334,9 +345,17 @@ export type PreviewOutcome =
   | { ok: false; status: number; line: number | null; message: string; missing: boolean };
 
 /** Asks the daemon what `text` does to `event` on widget `widgetId` (nothing is saved). */
-export async function fetchPreview(widgetId: number, text: string, event: Record<string, string | number>): Promise<PreviewOutcome> {
+export async function fetchPreview(
+  widgetId: number,
+  text: string,
+  event: Record<string, string | number>,
+  opts: { feature?: string | null; seed?: number } = {},
+): Promise<PreviewOutcome> {
+  const body: Record<string, unknown> = { widget_id: widgetId, parameters: { variations: text }, event: eventBody(event) };
+  if (opts.feature) body.feature = opts.feature;
+  if (opts.seed !== undefined) body.seed = opts.seed;
   try {
-    const result = await api<PreviewResult>('POST', '/api/alerts/preview', { widget_id: widgetId, parameters: { variations: text }, event: eventBody(event) });
+    const result = await api<PreviewResult>('POST', '/api/alerts/preview', body);
     return { ok: true, result };
   } catch (e) {
     const status = e instanceof ApiError ? e.status : 0;

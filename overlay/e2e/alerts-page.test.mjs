@@ -2,11 +2,16 @@
 // alerts (sub, cheer, follow), drag the last to the top (and check the daemon's order),
 // resume (the first plays, on the page and on the overlay), skip (the next plays), clear
 // (nothing waits). Screenshots at 1920×1080 and 390 px, and of the overlay with an alert.
+// Then the variation editor of a donation alert: a rule with a duration, a headline and an
+// uploaded image, previewed by the daemon (150 matches, 5 does not), a refused line shown on
+// its row, saved, back after a reload, and a real donation showing the rule's image.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { useDaemonAndBrowser } from './daemon.mjs';
 import { animationsSettled, artifactsDir, axeClean, el, painted } from './helpers.mjs';
+import { png, wav } from './media-files.mjs';
+import { upload } from './media-library.mjs';
 
 const t = useDaemonAndBrowser();
 
@@ -147,6 +152,156 @@ test('alerts page: pause, test, reorder, resume, skip, clear', { timeout: 120_00
   assert.match(await feed.textContent(), /Skipped the alert on\s*the main alert queue/);
   await animationsSettled(admin);
   await feed.screenshot({ path: join(artifactsDir(), 'alerts-activity.png') });
+  await overlay.close();
+  await admin.close();
+});
+
+test('alerts page: the variation editor of a donation alert', { timeout: 150_000 }, async () => {
+  const legend = await upload(t.daemon.base, 'legend.png', png(160, 230), 'image/png');
+  const crown = await upload(t.daemon.base, 'crown.png', png(160, 40), 'image/png');
+  const fanfare = await upload(t.daemon.base, 'fanfare.wav', wav(1, 660), 'audio/wav');
+  const dashboards = await t.call('GET', '/api/dashboards');
+  const dash = dashboards.find((d) => d.name === 'Alerts')?.id ?? (await t.call('POST', '/api/dashboards', { name: 'Alerts', obs_scene: null }, 201)).id;
+  // Its own queue: whatever the first test left playing on "main" does not hold it up.
+  const widget = (await t.call('POST', '/api/widgets', {
+    widget_class: 'DonationAlertWidget', name: 'Tips', dashboard_ids: [dash], widget_parameters: { queue: 'Donations', duration_s: 6 },
+  }, 201)).id;
+  await t.call('POST', '/api/event-bindings', {
+    event: 'donation', widget_id: widget, feature: 'show_donation',
+    parameters: { donor_name: '{user}', amount: '{amount}', message: '{message}' },
+  }, 201);
+  await t.call('POST', `/api/dashboards/${dash}/activate`);
+
+  const admin = await t.browser.newPage();
+  await admin.setViewportSize({ width: 1920, height: 1080 });
+  await admin.goto(`${t.daemon.base}/admin/#/alerts`);
+  const openEditor = async () => {
+    await admin.locator(`[data-variations-open="${widget}"]`).click();
+    const d = admin.locator('dialog[open]');
+    await d.locator('[data-variations-editor]').waitFor();
+    return d;
+  };
+  let dialog = await openEditor();
+  assert.match(await dialog.locator('h2').first().textContent(), /Alert variations/);
+  await dialog.locator('[data-variations-empty]').waitFor();
+
+  // A rule: amount >= 100 → 15 s, a headline, the uploaded image.
+  await dialog.locator('[data-add-rule]').click();
+  const row = dialog.locator('li[data-row-kind="rule"]').first();
+  assert.deepEqual(await row.locator('[data-field="variable"] option').allTextContents(), ['Amount'], 'a donation only has an amount');
+  assert.equal(await row.locator('[data-field="op"]').inputValue(), '>=');
+  await row.locator('[data-field="value"]').fill('100');
+  await row.locator('[data-field="duration"]').fill('15');
+  const headline = row.locator('[data-field="headline"]');
+  await headline.fill('{user} is a legend!');
+  await headline.press('End');
+  await headline.pressSequentially('"');
+  assert.equal(await headline.inputValue(), '{user} is a legend!', 'a double quote never gets into a template');
+  assert.match(await row.textContent(), /Double quotes can’t be used/);
+  const images = row.locator('[data-media-multi="image"] select');
+  assert.deepEqual((await images.locator('option').allTextContents()).slice(1).sort(), ['crown.png', 'legend.png'], 'only images are offered');
+  await images.selectOption(String(legend.id));
+  await row.locator(`[data-media-multi="image"] [data-picked="${legend.id}"]`).waitFor();
+  assert.equal(await images.inputValue(), '', 'the picker is ready for another');
+  await row.locator('[data-media-multi="audio"] select').selectOption(String(fanfare.id));
+  await row.locator(`[data-media-multi="audio"] [data-picked="${fanfare.id}"]`).waitFor();
+  await row.locator('[data-field="confetti"]').check();
+
+  // The preview, from the daemon: 150 matches the rule; 5 gets the widget's own look.
+  const preview = dialog.locator('[data-variations-preview]');
+  const amount = preview.locator('[data-sample="amount"]');
+  const shows = async (rule, text) =>
+    (await preview.locator('[data-preview]').getAttribute('data-preview-rule').catch(() => null)) === rule &&
+    plain(await preview.locator('[data-preview-headline]').textContent().catch(() => '')) === text;
+  await amount.fill('150');
+  await until('the rule in the preview', () => shows('1', 'PixelQueen is a legend!'));
+  assert.equal(await preview.locator('[data-preview-duration]').textContent(), '15s');
+  assert.equal(await preview.locator('[data-preview-image]').getAttribute('src'), legend.url ?? `/media/${legend.filename}`);
+  assert.match(await preview.locator('[data-preview-sound]').textContent(), /fanfare\.wav/);
+  await preview.locator('[data-preview-confetti]').waitFor();
+  assert.equal(await row.getAttribute('data-matched'), 'true', 'the matching rule is marked');
+  await amount.fill('5');
+  await until('the defaults in the preview', () => shows('', 'PixelQueen donated $5.00!'));
+  assert.equal(await preview.locator('[data-preview-duration]').textContent(), '6s');
+  assert.equal(await preview.locator('[data-preview-image]').count(), 0);
+  assert.equal(await preview.locator('[data-preview-confetti]').count(), 0);
+  assert.match(await preview.locator('[data-preview-match]').textContent(), /No rule matches/);
+  await amount.fill('150');
+  await until('the rule again', () => shows('1', 'PixelQueen is a legend!'));
+
+  // A note stays a note; a line the daemon refuses is shown on its row, edits kept.
+  await dialog.locator('[data-add-note]').click();
+  const byKey = async (l) => dialog.locator(`li[data-row-key="${await l.getAttribute('data-row-key')}"]`);
+  const note = await byKey(dialog.locator('li[data-row-kind="raw"]').last());
+  await note.locator('[data-raw-input]').fill('# big tips first');
+  await dialog.locator('[data-add-note]').click();
+  const bad = await byKey(dialog.locator('li[data-row-kind="raw"]').last());
+  await bad.locator('[data-raw-input]').fill('amount >= 5: sparkles');
+  await until('the refused line on its row', async () => /unknown look 'sparkles'/.test((await bad.locator('[data-row-error]').textContent().catch(() => '')) ?? ''));
+  await dialog.locator('[data-variations-save]').click();
+  await until('not saved', async () => /Not saved: line 3/.test((await dialog.locator('[data-form-error]').textContent().catch(() => '')) ?? ''));
+  assert.match(await bad.locator('[data-row-error]').textContent(), /unknown look 'sparkles'/);
+  assert.equal(await headline.inputValue(), '{user} is a legend!', 'the edits are still there');
+  assert.equal((await t.call('GET', `/api/widgets/${widget}`)).widget_parameters.variations, '', 'nothing saved');
+
+  // Reorder: the note dragged to the top by its grip; the rule down and up again with the
+  // buttons; the refused line deleted.
+  const kinds = () => dialog.locator('li[data-row-kind]').evaluateAll((ls) => ls.map((l) => l.dataset.rowKind + (l.querySelector('[data-raw-input]')?.value ?? '')));
+  await note.locator('[data-grip]').dragTo(dialog.locator('li[data-row-kind]').first(), { targetPosition: { x: 40, y: 4 } });
+  await until('the note on top', async () => JSON.stringify(await kinds()) === JSON.stringify(['raw# big tips first', 'rule', 'rawamount >= 5: sparkles']));
+  await row.locator('[data-move="down"]').click();
+  assert.deepEqual(await kinds(), ['raw# big tips first', 'rawamount >= 5: sparkles', 'rule']);
+  await row.locator('[data-move="up"]').click();
+  assert.deepEqual(await kinds(), ['raw# big tips first', 'rule', 'rawamount >= 5: sparkles']);
+  await bad.locator('[data-row-delete]').click();
+  await until('the preview back', () => shows('1', 'PixelQueen is a legend!').then((ok) => ok).catch(() => false));
+  await until('rule 2 matches (line 2 after the note)', async () => /Rule 2 matches/.test(await preview.locator('[data-preview-match]').textContent()));
+
+  await animationsSettled(admin);
+  await painted(admin);
+  await admin.screenshot({ path: join(artifactsDir(), 'alerts-variations.png') });
+  await axeClean(admin, 'the variation editor');
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await painted(admin);
+  assert.ok(await dialog.evaluate((d) => d.scrollWidth <= d.clientWidth + 1 && d.getBoundingClientRect().right <= 390), 'the editor fits 390 px');
+  await admin.screenshot({ path: join(artifactsDir(), 'alerts-variations-390.png') });
+  await axeClean(admin, 'the variation editor at 390 px');
+  await admin.setViewportSize({ width: 1920, height: 1080 });
+
+  await dialog.locator('[data-variations-save]').click();
+  await dialog.waitFor({ state: 'detached' });
+  const saved = `# big tips first\namount >= 100: image ${legend.id}, sound ${fanfare.id}, duration 15, confetti, headline "{user} is a legend!"`;
+  assert.equal((await t.call('GET', `/api/widgets/${widget}`)).widget_parameters.variations, saved);
+  assert.match(await admin.locator(`[data-variations-open="${widget}"]`).getAttribute('aria-label'), /1 rule$/);
+
+  // Reload: the rule and the note are back as they were.
+  await admin.reload();
+  dialog = await openEditor();
+  const back = dialog.locator('li[data-row-kind="rule"]');
+  assert.equal(await back.count(), 1);
+  assert.match(await back.locator('[data-row-condition]').textContent(), /Amount ≥ 100/);
+  assert.equal(await back.locator('[data-field="headline"]').inputValue(), '{user} is a legend!');
+  assert.equal(await back.locator('[data-field="duration"]').inputValue(), '15');
+  assert.equal(await back.locator('[data-field="confetti"]').isChecked(), true);
+  await back.locator(`[data-media-multi="image"] [data-picked="${legend.id}"]`).waitFor();
+  assert.equal(await dialog.locator('li[data-row-kind="raw"] [data-raw-input]').inputValue(), '# big tips first');
+  // Several images: the pick is random; "Pick again" asks for another.
+  await back.locator('[data-media-multi="image"] select').selectOption(String(crown.id));
+  await preview.locator('[data-preview-shuffle]').waitFor();
+  // Unsaved changes are not lost to Escape: it asks first.
+  await admin.keyboard.press('Escape');
+  await dialog.locator('[data-discard-confirm]').waitFor();
+  await dialog.getByRole('button', { name: 'Discard' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await t.call('GET', `/api/widgets/${widget}`)).widget_parameters.variations, saved, 'discarded, not saved');
+
+  // A real donation of 150: the overlay shows the rule's picture and headline.
+  const overlay = await t.openOverlay();
+  await t.call('POST', '/api/events', { kind: 'donation', user: 'Whale', amount: 150, currency: 'USD', message: 'gg' }, 201);
+  const shown = overlay.locator(`${el('headline')}[data-visible="true"]`);
+  await until('the donation alert', async () => /Whale is a legend!/.test(plain(await shown.textContent().catch(() => ''))), 20_000);
+  await until('the variation image', async () =>
+    (await overlay.locator(`${el('visual')} img`).evaluateAll((ls) => ls.map((l) => l.getAttribute('src') ?? ''))).some((s) => s.endsWith(legend.url ?? `/media/${legend.filename}`)));
   await overlay.close();
   await admin.close();
 });

@@ -152,6 +152,7 @@ describe('problems and messages', () => {
   });
   it('reads the line out of the daemon’s message', () => {
     expect(lineError("line 2: unknown look 'foo' (duration, …)")).toEqual({ line: 2, text: "unknown look 'foo' (duration, …)" });
+    expect(lineError('variations: line 3: media 9 is not in the media library')).toEqual({ line: 3, text: 'media 9 is not in the media library' });
     expect(lineError('variations: too long')).toBeNull();
   });
   it('summarises a collapsed rule', () => {

@@ -273,7 +273,7 @@ export function ruleProblem(r: VariationRow): string | null {
 
 /** "line 2: unknown look 'foo'" → line 2 and the rest; null when no line is named. */
 export function lineError(message: string): { line: number; text: string } | null {
-  const m = /^\s*line (\d+)\s*[:,-]?\s*(.*)$/is.exec(message);
+  const m = /\bline (\d+)\s*[:,-]?\s*(.*)$/is.exec(message);
   if (!m) return null;
   return { line: Number(m[1]), text: m[2] || message };
 }

@@ -460,3 +460,216 @@ async fn the_alerts_page_pauses_reorders_skips_and_clears_the_live_queue() {
     .await;
     assert_eq!((s, e["error"]["field"].as_str()), (404, Some("action")));
 }
+
+fn png(seed: u8) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(8, 8, |x, y| {
+        image::Rgba([seed, x as u8 * 30, y as u8 * 30, 255])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let resp = http()
+        .post(d.url("/api/media"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let v: Value = resp.json().await.expect("json");
+    v["id"].as_u64().expect("media id")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn variations_pick_their_media_the_preview_shows_it_and_a_deleted_file_skips_the_alert() {
+    let d = Daemon::start();
+    let (a, b) = (
+        upload(&d, "big-a.png", png(1)).await,
+        upload(&d, "big-b.png", png(2)).await,
+    );
+    let rules = format!(
+        "amount >= 100: image {a}|{b}, duration 0.3, headline \"{{user}} is a legend!\"\namount >= 0: duration 0.3"
+    );
+    let (_, w) =
+        support::setup_widget(&d, "DonationAlertWidget", json!({"variations": rules})).await;
+    let id = w["id"].as_u64().unwrap();
+
+    // Bad rules are refused when saved, naming the line; nothing changes.
+    let patch = |v: &str| json!({"widget_parameters": {"variations": v}});
+    for (bad, why) in [
+        ("amount >= 100: sparkles", "line 1: unknown look 'sparkles'"),
+        (
+            "# fine\namount >= 1: image 999",
+            "line 2: media 999 is not in the media library",
+        ),
+        ("level >= 3: confetti", "line 1: unknown variable 'level'"),
+    ] {
+        let (s, e) = call(
+            &http(),
+            "PATCH",
+            &d.url(&format!("/api/widgets/{id}")),
+            Some(patch(bad)),
+        )
+        .await;
+        assert_eq!(s, 422, "{e}");
+        assert_eq!(e["error"]["field"], "widget_parameters.variations", "{e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{message}");
+    }
+
+    // The preview runs the widget as an alert would, with unsaved edits, queueing nothing.
+    let url = d.url("/api/alerts/preview");
+    let preview = |body: Value| {
+        let url = url.clone();
+        async move { call(&http(), "POST", &url, Some(body)).await }
+    };
+    let (s, p) = preview(
+        json!({"widget_id": id, "event": {"user": "Whale", "amount": 150, "message": "gg"}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["rule"], 1);
+    assert_eq!(p["headline"], "\u{2068}Whale\u{2069} is a legend!");
+    assert_eq!(p["message"], "\u{2068}gg\u{2069}");
+    assert_eq!(p["duration_ms"], 300);
+    assert!([a, b].contains(&p["image"]["id"].as_u64().unwrap()), "{p}");
+    assert!(p["image"]["url"].as_str().unwrap().starts_with("/media/"));
+    let (_, small) = preview(json!({"widget_id": id, "event": {"amount": 5}})).await;
+    assert_eq!(
+        (small["rule"].clone(), small["image"].clone()),
+        (json!(2), Value::Null),
+        "{small}"
+    );
+    let (_, unsaved) = preview(
+        json!({"widget_id": id, "parameters": {"variations": ""}, "event": {"amount": 150}}),
+    )
+    .await;
+    assert_eq!(
+        unsaved["rule"],
+        Value::Null,
+        "the unsaved edit is previewed: {unsaved}"
+    );
+    assert_eq!(unsaved["duration_ms"], 8000);
+    let mut picked = std::collections::BTreeSet::new();
+    for seed in 0..40 {
+        let (_, p) =
+            preview(json!({"widget_id": id, "event": {"amount": 150}, "seed": seed})).await;
+        picked.insert(p["image"]["id"].as_u64().unwrap());
+    }
+    assert_eq!(picked, [a, b].into(), "the random pick covers every image");
+    let (s, e) =
+        preview(json!({"widget_id": id, "parameters": {"variations": "amount > x: confetti"}}))
+            .await;
+    assert_eq!(
+        (s, e["error"]["field"].clone()),
+        (422, json!("parameters.variations")),
+        "{e}"
+    );
+    let (s, _) = preview(json!({"widget_id": 9999})).await;
+    assert_eq!(s, 404);
+    let (_, goal) = support::setup_widget(&d, "DeathCounterWidget", json!({})).await;
+    let (s, e) = preview(json!({"widget_id": goal["id"]})).await;
+    assert_eq!(
+        (s, e["error"]["field"].clone()),
+        (422, json!("widget_id")),
+        "{e}"
+    );
+    support::keep_on_active(&d, &[id]).await;
+    assert!(
+        queue(&d).await["waiting"]
+            .as_array()
+            .is_none_or(|w| w.is_empty()),
+        "previews queue nothing"
+    );
+
+    // On the overlay: the big donation shows a picked image in role `variation`, the small one
+    // the widget's own, and the hide clears the pick.
+    let mut overlay = WsClient::connect(&d.ws_url("overlay")).await;
+    overlay.next().await;
+    execute(
+        &d,
+        id,
+        "show_donation",
+        json!({"donor_name": "Whale", "amount": 150}),
+    )
+    .await;
+    let shown = overlay
+        .until(|f| support::element_named(f, "visual").is_some_and(|e| e["visible"] == true))
+        .await;
+    let visual = support::element_named(&shown, "visual").unwrap();
+    let roles: Vec<(String, u64)> = visual["media_details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["role"].as_str().unwrap().to_string(),
+                m["id"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let pick = roles
+        .iter()
+        .find(|(r, _)| r == "variation")
+        .map(|(_, id)| *id);
+    assert!(pick.is_some_and(|p| [a, b].contains(&p)), "{roles:?}");
+    let hidden = overlay
+        .until(|f| support::element_named(f, "visual").is_some_and(|e| e["visible"] == false))
+        .await;
+    let visual = support::element_named(&hidden, "visual").unwrap();
+    assert!(
+        !visual["media_details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["role"] == "variation"),
+        "{visual}"
+    );
+    wait_plays(&d, 1).await;
+
+    // A file deleted while its alert waits: that alert is skipped with an audit entry, the
+    // next plays, and the rules forget the file.
+    execute(&d, id, "pause_queue", json!({})).await;
+    execute(
+        &d,
+        id,
+        "show_donation",
+        json!({"donor_name": "Gone", "amount": 500}),
+    )
+    .await;
+    execute(
+        &d,
+        id,
+        "show_donation",
+        json!({"donor_name": "Next", "amount": 1}),
+    )
+    .await;
+    for m in [a, b] {
+        let (s, r) = call(
+            &http(),
+            "DELETE",
+            &d.url(&format!("/api/media/{m}?force=true")),
+            None,
+        )
+        .await;
+        assert_eq!(s, 204, "{r}");
+    }
+    execute(&d, id, "resume_queue", json!({})).await;
+    let p = wait_plays(&d, 3).await;
+    assert_eq!(
+        &p[1..],
+        [
+            ("Gone donated $500.00".to_string(), false),
+            ("Next donated $1.00".to_string(), true),
+        ]
+    );
+    let (_, w) = call(&http(), "GET", &d.url(&format!("/api/widgets/{id}")), None).await;
+    assert_eq!(
+        w["widget_parameters"]["variations"],
+        "amount >= 100: duration 0.3, headline \"{user} is a legend!\"\namount >= 0: duration 0.3"
+    );
+}

@@ -780,6 +780,14 @@ async fn media_parameters_travel_with_their_files_and_get_the_new_ids() {
                "dashboard_ids": [dash["id"]], "widget_parameters": {"images": [second, first]}}),
     )
     .await;
+    // An alert's variation rules name files inside their text: those travel too.
+    post_json(
+        &a,
+        "/api/widgets",
+        json!({"widget_class": "DonationAlertWidget", "name": "Tips", "dashboard_ids": [dash["id"]],
+               "widget_parameters": {"variations": format!("amount >= 100: image {second}|{first}, confetti")}}),
+    )
+    .await;
     let bundle = export(&a, &format!("?dashboards={}", dash["id"])).await;
 
     let b = Daemon::start();
@@ -805,4 +813,14 @@ async fn media_parameters_travel_with_their_files_and_get_the_new_ids() {
     let want = json!([id_of("second.png"), id_of("first.png")]);
     assert_eq!(w["widget_parameters"]["images"], want);
     assert_ne!(want, json!([second, first]), "the files got new ids");
+    let tips = widgets
+        .as_array()
+        .and_then(|all| all.iter().find(|w| w["name"] == "Tips"))
+        .cloned()
+        .expect("imported");
+    let (n2, n1) = (id_of("second.png").unwrap(), id_of("first.png").unwrap());
+    assert_eq!(
+        tips["widget_parameters"]["variations"],
+        format!("amount >= 100: image {n2}|{n1}, confetti")
+    );
 }

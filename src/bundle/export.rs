@@ -61,7 +61,8 @@ pub fn manifest(r: &StoreReader, dashboards: Option<&[Id]>) -> Result<Manifest, 
                 }
             })
             .collect();
-        // Files a widget's `media` parameters name (a slideshow's images) travel along too.
+        // Files a widget's parameters name (a slideshow's images, an alert's variation media)
+        // travel along too.
         if let Some(wtype) = crate::widgets::lookup(&w.widget_class) {
             let mut params = w.widget_parameters.clone();
             used_media.extend(crate::widgets::params::map_media(
@@ -69,6 +70,10 @@ pub fn manifest(r: &StoreReader, dashboards: Option<&[Id]>) -> Result<Manifest, 
                 &mut params,
                 |id| id,
             ));
+            wtype.map_text_media(&mut params, &mut |id| {
+                used_media.insert(id);
+                Some(id)
+            });
         }
         bundle_widgets.push(BundleWidget {
             id: w.id,

@@ -281,6 +281,14 @@ fn playable(world: &World, a: &QueuedAlert) -> Result<(), String> {
         if world.element_by_name(a.widget_id, &c.name).is_none() {
             return Err(format!("its element '{}' was deleted", c.name));
         }
+        if let Some(id) = c
+            .media
+            .values()
+            .flatten()
+            .find(|id| !world.media.contains_key(id))
+        {
+            return Err(format!("its media {id} was deleted"));
+        }
     }
     Ok(())
 }
@@ -300,6 +308,7 @@ mod tests {
                 duration_ms: 5_000,
                 show: vec![],
                 hide: vec![],
+                rule: None,
             },
         }
     }

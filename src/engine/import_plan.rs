@@ -188,7 +188,11 @@ pub fn plan_import(
                 params::map_media(&specs, &mut given, |id| {
                     media_ids.get(&id).copied().unwrap_or(id)
                 });
+                wtype.map_text_media(&mut given, &mut |id| {
+                    Some(media_ids.get(&id).copied().unwrap_or(id))
+                });
                 new.widget_parameters = params::validate_in(&specs, &given, &s.world)
+                    .and_then(|v| wtype.check_parameters(&v, &s.world).map(|()| v))
                     .map_err(|e| EngineError::param(&format!("{field}.widget_parameters"), e))?;
                 new.state = w.state.clone();
                 s.write(Write::Widget(id, Some(new)));
@@ -214,6 +218,9 @@ pub fn plan_import(
                 let mut given = w.widget_parameters.clone();
                 params::map_media(&wtype.parameters(), &mut given, |id| {
                     media_ids.get(&id).copied().unwrap_or(id)
+                });
+                wtype.map_text_media(&mut given, &mut |id| {
+                    Some(media_ids.get(&id).copied().unwrap_or(id))
                 });
                 let p = s.run(
                     Request::CreateWidget {

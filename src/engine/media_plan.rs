@@ -133,14 +133,18 @@ pub fn users(world: &World, id: Id) -> Vec<(&Element, Vec<String>)> {
 pub fn delete(world: &World, id: Id, force: bool) -> Result<Plan, EngineError> {
     media(world, id)?;
     let users = users(world, id);
-    // Widgets whose `media` parameters name the file (a slideshow's images).
+    // Widgets whose parameters name the file (a slideshow's images, an alert's variations).
     let mut in_params: Vec<crate::model::Widget> = Vec::new();
     for w in world.widgets.values() {
         let Some(wtype) = crate::widgets::lookup(&w.widget_class) else {
             continue;
         };
         let mut w = w.clone();
-        if params::retain_media(&wtype.parameters(), &mut w.widget_parameters, |m| m != id) {
+        let in_media =
+            params::retain_media(&wtype.parameters(), &mut w.widget_parameters, |m| m != id);
+        let in_text =
+            wtype.map_text_media(&mut w.widget_parameters, &mut |m| (m != id).then_some(m));
+        if in_media || in_text {
             in_params.push(w);
         }
     }

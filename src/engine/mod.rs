@@ -18,6 +18,7 @@ mod writes;
 
 pub use import_plan::{Action as ImportAction, ImportReport, Item as ImportItem, plan_import};
 pub use media_plan::{MediaAssign, MediaPatch};
+pub use plan::feature_error;
 pub use request::{DashboardPatch, ElementPatch, QueueAction, Request};
 pub use world::World;
 pub use writes::merge;

@@ -113,6 +113,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                 let specs = wtype.parameters();
                 new.widget_parameters = params::validate_patch(&specs, &w.widget_parameters, patch)
                     .and_then(|v| params::check_media(&specs, &v, world).map(|()| v))
+                    .and_then(|v| wtype.check_parameters(&v, world).map(|()| v))
                     .map_err(|e| EngineError::param("widget_parameters", e))?;
                 let elements = world.elements_of(*id);
                 let ctx = FeatureCtx {
@@ -280,7 +281,8 @@ pub fn execute(
     })
 }
 
-fn feature_error(e: FeatureError) -> EngineError {
+/// A widget's error as the engine reports it (also for the Alerts page's dry-run preview).
+pub fn feature_error(e: FeatureError) -> EngineError {
     match e {
         FeatureError::UnknownFeature { .. } => EngineError::Validation {
             field: "feature".into(),
@@ -365,6 +367,7 @@ fn create_widget(
         ),
     })?;
     let params = params::validate_in(&wtype.parameters(), input, world)
+        .and_then(|v| wtype.check_parameters(&v, world).map(|()| v))
         .map_err(|e| EngineError::param("widget_parameters", e))?;
     let state = wtype.initial_state(&params).map_err(feature_error)?;
     let templates = wtype.elements(&params).map_err(feature_error)?;

@@ -6,7 +6,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::JsonBody;
 use crate::engine::{QueueAction, Request};
-use crate::model::{Actor, AlertQueue, Id, QueuedAlert};
+use crate::model::{Actor, AlertQueue, Id, Map, QueuedAlert};
 use crate::widgets::QueueControl;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -107,41 +107,39 @@ pub struct TestFired {
     widget_ids: Vec<Id>,
 }
 
+/// Test kinds: the widget class, its trigger and made-up arguments.
+const TESTS: &[(&str, &str, &str)] = &[
+    ("follow", "FollowerAlertWidget", "trigger_alert"),
+    ("sub", "SubscriberAlertWidget", "trigger_sub"),
+    ("gift", "SubscriberAlertWidget", "trigger_gift"),
+    ("donation", "DonationAlertWidget", "show_donation"),
+    ("raid", "RaidAlertWidget", "trigger_raid"),
+    ("cheer", "CheerAlertWidget", "trigger_cheer"),
+];
+
+fn test_args(kind: &str) -> Map {
+    let args = match kind {
+        "follow" => json!({"follower_name": "TestFollower"}),
+        "sub" => {
+            json!({"subscriber_name": "TestSubscriber", "tier": 1, "months": 3, "message": "This is a test sub message"})
+        }
+        "gift" => json!({"gifter_name": "TestGifter", "count": 5}),
+        "donation" => {
+            json!({"donor_name": "TestDonor", "amount": 10, "message": "This is a test donation"})
+        }
+        "raid" => json!({"raider": "TestRaider", "viewers": 42}),
+        _ => json!({"user": "TestCheerer", "bits": 100, "message": "Cheer100 test cheer"}),
+    };
+    match args {
+        serde_json::Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 /// The widget class, its trigger and made-up arguments of each test kind.
-fn test_call(kind: &str) -> Option<(&'static str, &'static str, serde_json::Value)> {
-    Some(match kind {
-        "follow" => (
-            "FollowerAlertWidget",
-            "trigger_alert",
-            json!({"follower_name": "TestFollower"}),
-        ),
-        "sub" => (
-            "SubscriberAlertWidget",
-            "trigger_sub",
-            json!({"subscriber_name": "TestSubscriber", "tier": 1, "months": 3, "message": "This is a test sub message"}),
-        ),
-        "gift" => (
-            "SubscriberAlertWidget",
-            "trigger_gift",
-            json!({"gifter_name": "TestGifter", "count": 5}),
-        ),
-        "donation" => (
-            "DonationAlertWidget",
-            "show_donation",
-            json!({"donor_name": "TestDonor", "amount": 10, "message": "This is a test donation"}),
-        ),
-        "raid" => (
-            "RaidAlertWidget",
-            "trigger_raid",
-            json!({"raider": "TestRaider", "viewers": 42}),
-        ),
-        "cheer" => (
-            "CheerAlertWidget",
-            "trigger_cheer",
-            json!({"user": "TestCheerer", "bits": 100, "message": "Cheer100 test cheer"}),
-        ),
-        _ => return None,
-    })
+fn test_call(kind: &str) -> Option<(&'static str, &'static str, Map)> {
+    let &(kind, class, feature) = TESTS.iter().find(|t| t.0 == kind)?;
+    Some((class, feature, test_args(kind)))
 }
 
 #[utoipa::path(post, path = "/api/alerts/test", tag = "alerts",
@@ -177,10 +175,7 @@ pub async fn test_alert(
         ))
         .field("kind"));
     }
-    let parameters = match args {
-        serde_json::Value::Object(m) => m,
-        _ => Default::default(),
-    };
+    let parameters = args;
     for id in &widgets {
         let req = Request::Execute {
             widget_id: *id,
@@ -255,4 +250,225 @@ pub async fn reorder(
         .call(Actor::Admin, Request::AlertQueue { queue, action })
         .await?;
     get_alerts(State(app)).await
+}
+
+/// A dry run of an alert widget's trigger for the variation editor.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"widget_id": 5, "parameters": {"variations": "amount >= 100: duration 15, confetti, headline \"{user} is a legend!\""}, "event": {"user": "PixelQueen", "amount": 150, "message": "gg"}}))]
+pub struct PreviewRequest {
+    #[schema(value_type = u64)]
+    widget_id: Id,
+    /// Unsaved edits of the widget's parameters (checked as a save would check them).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    parameters: Map,
+    /// The sample event; what is left out takes the test alert's made-up values.
+    #[serde(default)]
+    event: SampleEvent,
+    /// The trigger to run, for widgets with several (`trigger_gift`); default: the first.
+    feature: Option<String>,
+    /// Random seed of the media pick (default: the request time).
+    seed: Option<u64>,
+}
+
+#[derive(Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SampleEvent {
+    /// The viewer's name (follower, subscriber, gifter, donor, raider, cheerer).
+    user: Option<String>,
+    amount: Option<f64>,
+    months: Option<u64>,
+    tier: Option<u64>,
+    viewers: Option<u64>,
+    bits: Option<u64>,
+    count: Option<u64>,
+    message: Option<String>,
+}
+
+/// A file of the library as the preview shows it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MediaRef {
+    #[schema(value_type = u64)]
+    id: Id,
+    name: String,
+    url: String,
+    mime_type: String,
+}
+
+/// What the alert would look like, exactly as the widget would queue it.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"feature": "show_donation", "rule": 1, "headline": "\u{2068}PixelQueen\u{2069} is a legend!", "message": "\u{2068}gg\u{2069}", "duration_ms": 15000, "priority": 0, "confetti": true, "image": null, "sound": null}))]
+pub struct Preview {
+    feature: String,
+    /// The line of the variation rules that chose the look (1-based); null: the defaults.
+    rule: Option<u32>,
+    headline: String,
+    /// Empty when the alert shows no message line.
+    message: String,
+    duration_ms: u64,
+    priority: i64,
+    confetti: bool,
+    /// The variation's picture; null: the widget's own.
+    image: Option<MediaRef>,
+    /// The variation's sound; null: the widget's own.
+    sound: Option<MediaRef>,
+}
+
+/// The stored media library, for a dry run outside the engine.
+struct Library<'a>(&'a crate::store::StoreReader);
+
+impl crate::widgets::params::MediaLibrary for Library<'_> {
+    fn media_kind(&self, id: Id) -> Option<crate::media::MediaKind> {
+        let m = self.0.media(id).ok()??;
+        crate::media::MediaKind::parse(&m.kind)
+            .or_else(|| crate::media::MediaKind::of_mime(&m.mime_type))
+    }
+}
+
+/// The sample event as the trigger's arguments: the viewer's name goes to the trigger's name
+/// parameter, numbers and the message to the parameters of the same name.
+fn sample_args(kind: &str, feature: &crate::widgets::FeatureSpec, ev: &SampleEvent) -> Map {
+    let mut args = test_args(kind);
+    let mut set = |name: &str, v: serde_json::Value| {
+        if feature.parameters.iter().any(|p| p.name == name) {
+            args.insert(name.to_string(), v);
+        }
+    };
+    if let Some(user) = &ev.user {
+        let name = [
+            "follower_name",
+            "subscriber_name",
+            "gifter_name",
+            "donor_name",
+            "raider",
+            "user",
+        ];
+        for n in name {
+            set(n, user.as_str().into());
+        }
+    }
+    let numbers = [
+        ("amount", ev.amount.map(serde_json::Value::from)),
+        ("months", ev.months.map(Into::into)),
+        ("tier", ev.tier.map(Into::into)),
+        ("viewers", ev.viewers.map(Into::into)),
+        ("bits", ev.bits.map(Into::into)),
+        ("count", ev.count.map(Into::into)),
+        ("message", ev.message.as_deref().map(Into::into)),
+    ];
+    for (name, v) in numbers {
+        if let Some(v) = v {
+            set(name, v);
+        }
+    }
+    args
+}
+
+#[utoipa::path(post, path = "/api/alerts/preview", tag = "alerts",
+    summary = "Preview an alert",
+    description = "Runs an alert widget's trigger for a sample event without queueing anything, with unsaved parameter edits: which variation rule matches, the rendered headline and message, duration, priority, confetti and the picked media. The variation editor's live preview.",
+    request_body = PreviewRequest,
+    responses(
+        (status = 200, body = Preview),
+        (status = 404, description = "No such widget", body = ErrorBody),
+        (status = 422, description = "A parameter (`parameters.variations`: which line and why) or the event is invalid, or the widget is not an alert", body = ErrorBody),
+    ))]
+pub async fn preview(
+    State(app): State<AppState>,
+    JsonBody(p): JsonBody<PreviewRequest>,
+) -> Result<Json<Preview>, ApiError> {
+    use crate::widgets::{AlertOp, params};
+    let reader = app.store.read()?;
+    let w = reader.widget(p.widget_id)?.ok_or_else(|| {
+        ApiError::not_found(format!("no widget {}", p.widget_id)).field("widget_id")
+    })?;
+    let not_alert = || {
+        ApiError::validation(
+            "widget_id",
+            format!(
+                "widget {} ({}) is not an alert widget",
+                w.id, w.widget_class
+            ),
+        )
+    };
+    let wtype = crate::widgets::lookup(&w.widget_class).ok_or_else(not_alert)?;
+    let triggers: Vec<_> = TESTS.iter().filter(|t| t.1 == w.widget_class).collect();
+    let &&(kind, _, feature) = match &p.feature {
+        Some(f) => triggers.iter().find(|t| t.2 == f).ok_or_else(|| {
+            let names: Vec<&str> = triggers.iter().map(|t| t.2).collect();
+            ApiError::validation(
+                "feature",
+                format!(
+                    "'{f}' is not a trigger of this widget ({})",
+                    names.join(", ")
+                ),
+            )
+        })?,
+        None => triggers.first().ok_or_else(not_alert)?,
+    };
+    let library = Library(&reader);
+    let specs = wtype.parameters();
+    let parameters = params::validate_patch(&specs, &w.widget_parameters, &p.parameters)
+        .and_then(|v| params::check_media(&specs, &v, &library).map(|()| v))
+        .and_then(|v| wtype.check_parameters(&v, &library).map(|()| v))
+        .map_err(|e| ApiError::validation(format!("parameters.{}", e.field), e.message))?;
+    let spec = wtype
+        .features(&parameters)
+        .into_iter()
+        .find(|f| f.name == feature)
+        .ok_or_else(not_alert)?;
+    let args = sample_args(kind, &spec, &p.event);
+    let elements = reader.elements_of(w.id)?;
+    let refs: Vec<&crate::model::Element> = elements.iter().collect();
+    let now = crate::model::now_ms();
+    let ctx = crate::widgets::FeatureCtx {
+        params: &parameters,
+        state: &w.state,
+        elements: &refs,
+        now_ms: now,
+        seed: p.seed.unwrap_or(now),
+        media: &library,
+    };
+    let out = wtype.run(feature, &args, &ctx).map_err(|e| match e {
+        crate::widgets::FeatureError::Param(e) => {
+            ApiError::validation(format!("event.{}", e.field), e.message)
+        }
+        e => crate::engine::feature_error(e).into(),
+    })?;
+    let Some(AlertOp::Enqueue { alert, .. }) = out.alerts.into_iter().next() else {
+        return Err(not_alert());
+    };
+    let shown = |name: &str| alert.show.iter().find(|c| c.name == name);
+    let text = |name: &str| {
+        shown(name)
+            .and_then(|c| c.properties.get("text"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let media_ref = |name: &str| -> Result<Option<MediaRef>, ApiError> {
+        let role = crate::widgets::alert::VARIATION_ROLE;
+        let Some(id) = shown(name).and_then(|c| c.media.get(role).copied().flatten()) else {
+            return Ok(None);
+        };
+        Ok(reader.media(id)?.map(|m| MediaRef {
+            id,
+            name: m.display_name_or_original().to_string(),
+            url: m.url(),
+            mime_type: m.mime_type.clone(),
+        }))
+    };
+    use crate::widgets::alert::{BURST, HEADLINE, MESSAGE, SOUND, VISUAL};
+    Ok(Json(Preview {
+        feature: feature.to_string(),
+        rule: alert.rule,
+        headline: text(HEADLINE),
+        message: text(MESSAGE),
+        duration_ms: alert.duration_ms,
+        priority: alert.priority,
+        confetti: shown(BURST).is_some(),
+        image: media_ref(VISUAL)?,
+        sound: media_ref(SOUND)?,
+    }))
 }

@@ -118,6 +118,7 @@ pub fn router(app: AppState) -> Router {
         .route("/events", get(events::list_events).post(events::post_event))
         .route("/alerts", get(alerts::get_alerts))
         .route("/alerts/test", post(alerts::test_alert))
+        .route("/alerts/preview", post(alerts::preview))
         .route(
             "/alerts/queues/{queue}/order",
             axum::routing::put(alerts::reorder),

@@ -68,6 +68,7 @@ use utoipa::OpenApi;
         settings::test_obs,
         alerts::get_alerts,
         alerts::test_alert,
+        alerts::preview,
         alerts::queue_action,
         alerts::reorder,
         events::list_events,

@@ -4,9 +4,13 @@
 //! words masked, right-to-left text isolated), variations (conditions → a bigger look) and
 //! the queue controls every alert widget offers. The queue itself is the engine's.
 
+use super::params::{MediaLibrary, ParamError};
 use super::{AlertOp, ElementTemplate, NewAlert, QueueControl, set_props, set_visible};
-use crate::model::{ElementChange, ElementType, Map};
+use crate::media::MediaKind;
+use crate::model::{ElementChange, ElementType, Id, Map};
 use crate::props;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 pub const VISUAL: &str = "visual";
 pub const HEADLINE: &str = "headline";
@@ -189,6 +193,11 @@ fn mask(text: &str, blocklist: &str) -> String {
     out
 }
 
+/// The media role a variation's picture or sound plays in for one alert: the overlay prefers
+/// it over the element's own media, and the alert's hide clears it, so the streamer's own
+/// picture (or pool of pictures) is never replaced.
+pub const VARIATION_ROLE: &str = "variation";
+
 /// What a variation may change.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variation {
@@ -196,23 +205,105 @@ pub struct Variation {
     pub priority: Option<i64>,
     pub confetti: bool,
     pub headline: Option<String>,
+    pub message: Option<String>,
+    /// Pictures (one picked at random per alert) instead of the widget's own.
+    pub image: Vec<Id>,
+    /// Sounds (one picked at random per alert) instead of the widget's own.
+    pub sound: Vec<Id>,
 }
 
-/// The first variation whose condition holds, from the `variations` parameter: one rule a
-/// line, `amount >= 100: duration 12, priority 5, confetti, headline "{user} is a legend!"`.
-/// Conditions compare a number (`amount`, `months`, `tier`, `viewers`, `bits`) with `>=`,
-/// `>`, `=`, `<=` or `<`. Lines that do not parse are skipped.
-pub fn variation(rules: &str, numbers: &[(&str, f64)]) -> Variation {
-    for line in rules.lines() {
-        let Ok((cond, look)) = parse_rule(line) else {
+/// The first variation whose condition holds, with its line (1-based), from the `variations`
+/// parameter: one rule a line, `amount >= 100: image 12|14, sound 7, duration 12, priority 5,
+/// confetti, headline "{user} is a legend!", message "{message}"`. Conditions compare a
+/// number (`amount`, `months`, `tier`, `viewers`, `bits`, `count`) with `>=`, `>`, `=`, `<=`
+/// or `<`. Saved rules were checked ([`check_rules`]); a line that still does not parse is
+/// skipped.
+pub fn variation(rules: &str, numbers: &[(&str, f64)]) -> Option<(u32, Variation)> {
+    rules
+        .lines()
+        .enumerate()
+        .find_map(|(i, line)| match parse_rule(line) {
+            Ok(Some((cond, look))) if cond.holds(numbers) => Some((i as u32 + 1, look)),
+            _ => None,
+        })
+}
+
+/// Every rule of a `variations` parameter parses and names media of the right kind; the
+/// error says which line and why.
+pub fn check_rules(rules: &str, media: &dyn MediaLibrary) -> Result<(), String> {
+    for (i, line) in rules.lines().enumerate() {
+        let at = |why: String| format!("line {}: {why}", i + 1);
+        let Some((_, v)) = parse_rule(line).map_err(at)? else {
             continue;
         };
-        if cond.holds(numbers) {
-            return look;
+        for (ids, want) in [(&v.image, MediaKind::Image), (&v.sound, MediaKind::Audio)] {
+            for &id in ids {
+                match media.media_kind(id) {
+                    Some(k) if k == want => {}
+                    Some(k) => {
+                        return Err(at(format!(
+                            "media {id} is {}, not {}",
+                            k.as_str(),
+                            want.as_str()
+                        )));
+                    }
+                    None => return Err(at(format!("media {id} is not in the media library"))),
+                }
+            }
         }
     }
-    Variation::default()
+    Ok(())
 }
+
+/// [`check_rules`] for a widget's parameter save: the error names `variations`.
+pub fn check(l: &Look, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+    check_rules(l.variations, media).map_err(|why| ParamError::new("variations", why))
+}
+
+/// The media ids in the `image` and `sound` looks of `variations` mapped through `f` (`None`
+/// drops one; a look left without media goes). Lines that do not parse stay as they are.
+pub fn map_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+    let Some(serde_json::Value::String(rules)) = params.get("variations") else {
+        return false;
+    };
+    let mapped: Vec<String> = rules.lines().map(|line| map_line(line, f)).collect();
+    let mapped = mapped.join("\n");
+    if mapped == *rules {
+        return false;
+    }
+    params.insert("variations".into(), mapped.into());
+    true
+}
+
+fn map_line(line: &str, f: &mut dyn FnMut(Id) -> Option<Id>) -> String {
+    let (Ok(Some(_)), Some((cond, look))) = (parse_rule(line), line.split_once(':')) else {
+        return line.to_string();
+    };
+    let mut parts = Vec::new();
+    for part in split_outside_quotes(look) {
+        let media = part
+            .trim()
+            .split_once(' ')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("image") || k.eq_ignore_ascii_case("sound"));
+        match media.map(|(k, arg)| (k, media_ids(arg, k))) {
+            Some((key, Ok(ids))) => {
+                let ids: Vec<String> = ids
+                    .into_iter()
+                    .filter_map(&mut *f)
+                    .map(|id| id.to_string())
+                    .collect();
+                if !ids.is_empty() {
+                    parts.push(format!(" {key} {}", ids.join("|")));
+                }
+            }
+            _ => parts.push(part.to_string()),
+        }
+    }
+    format!("{cond}:{}", parts.join(","))
+}
+
+/// The variables conditions may test.
+const NUMBERS: &[&str] = &["amount", "months", "tier", "viewers", "bits", "count"];
 
 #[derive(Debug)]
 struct Condition {
@@ -239,18 +330,11 @@ impl Condition {
     }
 }
 
-fn parse_rule(line: &str) -> Result<(Condition, Variation), String> {
+/// One rule line; `None` for blank and `#` comment lines.
+fn parse_rule(line: &str) -> Result<Option<(Condition, Variation)>, String> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
-        // Blank and comment lines match nothing.
-        return Ok((
-            Condition {
-                name: String::new(),
-                op: "=",
-                value: f64::NAN,
-            },
-            Variation::default(),
-        ));
+        return Ok(None);
     }
     let (cond, look) = line.split_once(':').ok_or("expected `condition: look`")?;
     let cond = cond.trim();
@@ -259,6 +343,13 @@ fn parse_rule(line: &str) -> Result<(Condition, Variation), String> {
         .find(|op| cond.contains(op))
         .ok_or("the condition needs >=, >, =, <= or <")?;
     let (name, value) = cond.split_once(op).ok_or("bad condition")?;
+    let name = name.trim().to_lowercase();
+    if !NUMBERS.contains(&name.as_str()) {
+        return Err(format!(
+            "unknown variable '{name}' ({})",
+            NUMBERS.join(", ")
+        ));
+    }
     let value: f64 = value
         .trim()
         .parse()
@@ -269,14 +360,26 @@ fn parse_rule(line: &str) -> Result<(Condition, Variation), String> {
         let (key, arg) = part
             .split_once(' ')
             .map_or((part, ""), |(k, a)| (k, a.trim()));
+        let quoted = || -> Result<String, String> {
+            let text = arg
+                .strip_prefix('"')
+                .and_then(|a| a.strip_suffix('"'))
+                .ok_or_else(|| format!("{key} needs its text in double quotes"))?;
+            Ok(text.to_string())
+        };
         match key.to_lowercase().as_str() {
             "" => {}
             "confetti" => v.confetti = true,
             "duration" => {
-                v.duration_s = Some(
-                    arg.parse()
-                        .map_err(|_| format!("duration '{arg}' is not a number of seconds"))?,
-                )
+                let d: f64 = arg
+                    .parse()
+                    .map_err(|_| format!("duration '{arg}' is not a number of seconds"))?;
+                if !(0.1..=MAX_DURATION_S).contains(&d) {
+                    return Err(format!(
+                        "duration {d} must be from 0.1 to {MAX_DURATION_S} seconds"
+                    ));
+                }
+                v.duration_s = Some(d);
             }
             "priority" => {
                 v.priority = Some(
@@ -284,22 +387,44 @@ fn parse_rule(line: &str) -> Result<(Condition, Variation), String> {
                         .map_err(|_| format!("priority '{arg}' is not a whole number"))?,
                 )
             }
-            "headline" => v.headline = Some(arg.trim_matches('"').to_string()),
+            "headline" => v.headline = Some(quoted()?),
+            "message" => v.message = Some(quoted()?),
+            "image" => v.image = media_ids(arg, "image")?,
+            "sound" => v.sound = media_ids(arg, "sound")?,
             other => {
                 return Err(format!(
-                    "unknown look '{other}' (duration, priority, confetti, headline)"
+                    "unknown look '{other}' (duration, priority, confetti, headline, message, image, sound)"
                 ));
             }
         }
     }
-    Ok((
-        Condition {
-            name: name.trim().to_string(),
-            op,
-            value,
-        },
-        v,
-    ))
+    Ok(Some((Condition { name, op, value }, v)))
+}
+
+/// Longest variation duration: what a queue accepts for one alert.
+const MAX_DURATION_S: f64 = (crate::model::alert::MAX_DURATION_MS / 1000) as f64;
+
+/// `12|14` → media ids.
+fn media_ids(arg: &str, key: &str) -> Result<Vec<Id>, String> {
+    let ids = arg
+        .split('|')
+        .map(|id| {
+            id.trim()
+                .parse::<Id>()
+                .map_err(|_| format!("{key} '{}' is not a media id", id.trim()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ids)
+}
+
+/// One of `ids` still in the library as `kind`, picked by the execution's seed.
+fn pick(ids: &[Id], kind: MediaKind, media: &dyn MediaLibrary, rng: &mut impl Rng) -> Option<Id> {
+    let live: Vec<Id> = ids
+        .iter()
+        .copied()
+        .filter(|&id| media.media_kind(id) == Some(kind))
+        .collect();
+    (!live.is_empty()).then(|| live[rng.random_range(0..live.len())])
 }
 
 fn split_outside_quotes(s: &str) -> Vec<&str> {
@@ -318,43 +443,63 @@ fn split_outside_quotes(s: &str) -> Vec<&str> {
     parts
 }
 
-/// The alert for one event: text rendered, the variation applied, shown and hidden by the
-/// queue. `trigger` makes each alert replay its sound and effects.
-pub fn alert(
-    l: &Look,
-    kind: &str,
-    label: String,
-    vars: &[(&str, String)],
-    numbers: &[(&str, f64)],
-    trigger: u64,
-) -> AlertOp {
-    let v = variation(l.variations, numbers);
-    let headline = render(v.headline.as_deref().unwrap_or(l.headline), vars);
-    let message = render(l.message, vars);
+/// One event as an alert widget hands it over: its kind, a label for people, the template
+/// variables and the numbers variation rules test.
+pub struct Fired<'a> {
+    pub kind: &'a str,
+    pub label: String,
+    pub vars: &'a [(&'a str, String)],
+    pub numbers: &'a [(&'a str, f64)],
+}
+
+/// The alert for one event: text rendered, the variation applied (its media picked with the
+/// execution's seed among those still in the library), shown and hidden by the queue.
+/// `seed` also becomes the `trigger_id` that makes each alert replay its sound and effects.
+pub fn alert(l: &Look, ev: Fired, seed: u64, media: &dyn MediaLibrary) -> AlertOp {
+    let (rule, v) = variation(l.variations, ev.numbers).unzip();
+    let v = v.unwrap_or_default();
+    let headline = render(v.headline.as_deref().unwrap_or(l.headline), ev.vars);
+    let message = render(v.message.as_deref().unwrap_or(l.message), ev.vars);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut visual = visible_with(VISUAL, props! {"trigger_id": seed});
+    let mut sound = visible_with(SOUND, props! {"trigger_id": seed});
+    if let Some(id) = pick(&v.image, MediaKind::Image, media, &mut rng) {
+        visual.media.insert(VARIATION_ROLE.into(), Some(id));
+    }
+    if let Some(id) = pick(&v.sound, MediaKind::Audio, media, &mut rng) {
+        sound.media.insert(VARIATION_ROLE.into(), Some(id));
+    }
     let mut show = vec![
         visible_with(HEADLINE, props! {"text": headline}),
-        visible_with(SOUND, props! {"trigger_id": trigger}),
-        visible_with(VISUAL, props! {"trigger_id": trigger}),
+        sound,
+        visual,
     ];
     if !message.trim().is_empty() {
         show.push(visible_with(MESSAGE, props! {"text": message}));
     }
     if v.confetti {
-        show.push(visible_with(BURST, props! {"trigger_id": trigger}));
+        show.push(visible_with(BURST, props! {"trigger_id": seed}));
     }
     let hide = [VISUAL, HEADLINE, MESSAGE, SOUND, BURST]
         .iter()
-        .map(|n| set_visible(n, false))
+        .map(|&n| {
+            let mut c = set_visible(n, false);
+            if n == VISUAL || n == SOUND {
+                c.media.insert(VARIATION_ROLE.into(), None);
+            }
+            c
+        })
         .collect();
     AlertOp::Enqueue {
         queue: l.queue.to_string(),
         alert: NewAlert {
-            kind: kind.to_string(),
-            label,
+            kind: ev.kind.to_string(),
+            label: ev.label,
             priority: v.priority.unwrap_or(l.priority),
             duration_ms: (v.duration_s.unwrap_or(l.duration_s) * 1000.0).round() as u64,
             show,
             hide,
+            rule,
         },
     }
 }
@@ -374,9 +519,13 @@ pub fn queue<W: super::typed::Widget>(l: &Look, control: QueueControl) -> super:
     })
 }
 
-/// Triggers queue this: the alert as a feature's outcome.
-pub fn out<W: super::typed::Widget>(op: AlertOp) -> super::typed::Out<W> {
-    super::typed::Out::none().alert(op)
+/// A trigger's outcome: the alert for `ev`, queued.
+pub fn fire<W: super::typed::Widget>(
+    l: &Look,
+    ev: Fired,
+    ctx: &super::typed::Ctx<W>,
+) -> super::typed::Out<W> {
+    super::typed::Out::none().alert(alert(l, ev, ctx.seed, ctx.media))
 }
 
 /// The restyle after a parameter edit (texts keep what the current alert says).
@@ -418,7 +567,7 @@ macro_rules! alert_params {
                     .describe("Higher plays first; equal ones in the order they came."),
                 variations: String = text("Variations", 2000)
                     .default("")
-                    .describe("One rule a line, first match wins: amount >= 100: duration 12, priority 5, confetti, headline \"{user} is a legend!\""),
+                    .describe("One rule a line, first match wins: amount >= 100: image 12|14, sound 7, duration 12, priority 5, confetti, headline \"{user} is a legend!\", message \"{message}\""),
                 color: String = color("Text color").default("#FFFFFF"),
                 accent: String = color("Accent color").default($a),
                 font_size: f64 = slider("Headline size (px)", 24.0, 160.0, 2.0).default(72),
@@ -481,6 +630,7 @@ macro_rules! alert_features {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::widgets::testing::Library;
 
     fn vars() -> Vec<(&'static str, String)> {
         vec![
@@ -528,20 +678,22 @@ mod tests {
     #[test]
     fn the_first_matching_variation_wins() {
         let rules = "# bigger for bigger\namount >= 1000: duration 15, confetti, headline \"{user} is a legend, thank you!\"\namount >= 100: duration 10, priority 3\nmonths >= 12: confetti";
-        let big = variation(rules, &[("amount", 1500.0)]);
+        let pick = |numbers: &[(&str, f64)]| variation(rules, numbers).map(|(_, v)| v);
+        let (line, big) = variation(rules, &[("amount", 1500.0)]).unwrap();
+        assert_eq!(line, 2, "lines count from 1, the comment too");
         assert_eq!(big.duration_s, Some(15.0));
         assert!(big.confetti);
         assert_eq!(
             big.headline.as_deref(),
             Some("{user} is a legend, thank you!")
         );
-        let mid = variation(rules, &[("amount", 100.0)]);
+        let mid = pick(&[("amount", 100.0)]).unwrap();
         assert_eq!(
             (mid.duration_s, mid.priority, mid.confetti),
             (Some(10.0), Some(3), false)
         );
-        assert_eq!(variation(rules, &[("amount", 5.0)]), Variation::default());
-        assert!(variation(rules, &[("months", 12.0)]).confetti);
+        assert_eq!(pick(&[("amount", 5.0)]), None);
+        assert!(pick(&[("months", 12.0)]).unwrap().confetti);
         assert!(parse_rule("amount >> 3: confetti").is_err());
         assert!(
             parse_rule("amount >= 3: sparkles")
@@ -549,14 +701,24 @@ mod tests {
                 .contains("sparkles")
         );
         assert!(parse_rule("amount 3").is_err());
-        // A line that does not parse is skipped, the next one still applies.
         assert!(
-            variation(
-                "amount >= 3: sparkles\namount >= 3: confetti",
-                &[("amount", 5.0)]
-            )
-            .confetti
+            parse_rule("level >= 3: confetti")
+                .unwrap_err()
+                .contains("level")
         );
+        assert!(
+            parse_rule("amount >= 3: headline hi")
+                .unwrap_err()
+                .contains("quotes")
+        );
+        assert!(parse_rule("amount >= 3: duration 9000").is_err());
+        // A line that does not parse is skipped, the next one still applies.
+        let (line, v) = variation(
+            "amount >= 3: sparkles\namount >= 3: confetti",
+            &[("amount", 5.0)],
+        )
+        .unwrap();
+        assert_eq!((line, v.confetti), (2, true));
     }
 
     #[test]
@@ -575,12 +737,17 @@ mod tests {
             volume: 0.8,
             variations: "amount >= 100: confetti, duration 9",
         };
-        let AlertOp::Enqueue { alert, .. } =
-            alert(&l, "sub", "x".into(), &vars(), &[("amount", 100.0)], 7)
-        else {
+        let ev = Fired {
+            kind: "sub",
+            label: "x".into(),
+            vars: &vars(),
+            numbers: &[("amount", 100.0)],
+        };
+        let AlertOp::Enqueue { alert, .. } = alert(&l, ev, 7, &Library::default()) else {
             panic!()
         };
         assert_eq!(alert.duration_ms, 9000);
+        assert_eq!(alert.rule, Some(1));
         let names: Vec<&str> = alert.show.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
@@ -592,5 +759,127 @@ mod tests {
             "PixelQueen just subscribed!"
         );
         assert_eq!(alert.hide.len(), 5);
+        assert!(
+            alert.hide.iter().filter(|c| !c.media.is_empty()).count() == 2,
+            "the hide clears the variation role of the picture and the sound"
+        );
+    }
+
+    fn look(variations: &str) -> Look<'_> {
+        Look {
+            queue: "main",
+            priority: 0,
+            duration_s: 6.0,
+            headline: "{user}!",
+            message: "{message}",
+            color: "#FFFFFF",
+            accent: "#9146FF",
+            font_size: 64.0,
+            blocklist: "",
+            max_message: 200,
+            volume: 0.8,
+            variations,
+        }
+    }
+
+    fn media_of(op: &AlertOp, element: &str) -> Option<Id> {
+        let AlertOp::Enqueue { alert, .. } = op else {
+            panic!()
+        };
+        let c = alert.show.iter().find(|c| c.name == element)?;
+        c.media.get(VARIATION_ROLE).copied().flatten()
+    }
+
+    #[test]
+    fn a_variation_picks_its_media_at_random_among_the_live_ones() {
+        let media = Library(
+            [
+                (1, MediaKind::Image),
+                (2, MediaKind::Image),
+                (3, MediaKind::Image),
+                (7, MediaKind::Audio),
+            ]
+            .into(),
+        );
+        let rules = "amount >= 100: image 1|2|3|99, sound 7, message \"big {user}\"\namount >= 10: duration 9";
+        let mut seen = std::collections::BTreeMap::new();
+        for seed in 0..300 {
+            let ev = Fired {
+                kind: "donation",
+                label: "x".into(),
+                vars: &vars(),
+                numbers: &[("amount", 150.0)],
+            };
+            let op = alert(&look(rules), ev, seed, &media);
+            *seen.entry(media_of(&op, VISUAL).unwrap()).or_insert(0) += 1;
+            assert_eq!(media_of(&op, SOUND), Some(7));
+            let AlertOp::Enqueue { alert, .. } = &op else {
+                panic!()
+            };
+            assert_eq!(
+                alert
+                    .show
+                    .iter()
+                    .find(|c| c.name == MESSAGE)
+                    .unwrap()
+                    .properties["text"],
+                "big PixelQueen"
+            );
+        }
+        assert_eq!(
+            seen.keys().copied().collect::<Vec<_>>(),
+            [1, 2, 3],
+            "99 is not in the library"
+        );
+        assert!(seen.values().all(|&n| n > 60), "roughly even: {seen:?}");
+        let ev = Fired {
+            kind: "donation",
+            label: "x".into(),
+            vars: &vars(),
+            numbers: &[("amount", 20.0)],
+        };
+        let small = alert(&look(rules), ev, 1, &media);
+        assert_eq!(
+            (media_of(&small, VISUAL), media_of(&small, SOUND)),
+            (None, None),
+            "the widget's own media"
+        );
+    }
+
+    #[test]
+    fn media_in_rules_are_renumbered_and_dropped_with_their_files() {
+        let mut p = props! {"variations": "# keep\namount >= 100: image 1|2, sound 3, headline \"a, image 9\"\nbad line image 1\namount >= 5: sound 2"};
+        assert!(map_media(&mut p, &mut |id| Some(id + 10)));
+        assert_eq!(
+            p["variations"],
+            "# keep\namount >= 100: image 11|12, sound 13, headline \"a, image 9\"\nbad line image 1\namount >= 5: sound 12"
+        );
+        assert!(map_media(&mut p, &mut |id| (id != 12).then_some(id)));
+        assert_eq!(
+            p["variations"],
+            "# keep\namount >= 100: image 11, sound 13, headline \"a, image 9\"\nbad line image 1\namount >= 5:"
+        );
+        assert!(!map_media(&mut p, &mut Some), "nothing to change");
+    }
+
+    #[test]
+    fn saved_rules_are_checked_line_by_line_with_their_media() {
+        let media = Library([(1, MediaKind::Image), (7, MediaKind::Audio)].into());
+        assert_eq!(
+            check_rules("# big ones\namount >= 100: image 1, sound 7\n\n", &media),
+            Ok(())
+        );
+        assert_eq!(
+            check_rules("amount >= 100: confetti\namount >= 5: sparkles", &media).unwrap_err(),
+            "line 2: unknown look 'sparkles' (duration, priority, confetti, headline, message, image, sound)"
+        );
+        assert_eq!(
+            check_rules("amount >= 1: image 7", &media).unwrap_err(),
+            "line 1: media 7 is audio, not image"
+        );
+        assert_eq!(
+            check_rules("amount >= 1: sound 5", &media).unwrap_err(),
+            "line 1: media 5 is not in the media library"
+        );
     }
 }

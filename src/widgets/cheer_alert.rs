@@ -2,8 +2,10 @@
 //! alert queue.
 
 use super::alert;
+use super::params::{MediaLibrary, ParamError};
 use super::typed::{Ctx, NoState, Out, Widget};
 use super::{ElementTemplate, QueueControl};
+use crate::model::{Id, Map};
 
 pub struct CheerAlertWidget;
 
@@ -61,7 +63,16 @@ impl Widget for CheerAlertWidget {
                     ("message", message),
                 ];
                 let numbers = [("bits", bits as f64), ("amount", bits as f64)];
-                alert::out(alert::alert(&l, "cheer", label, &vars, &numbers, ctx.seed))
+                alert::fire(
+                    &l,
+                    alert::Fired {
+                        kind: "cheer",
+                        label,
+                        vars: &vars,
+                        numbers: &numbers,
+                    },
+                    ctx,
+                )
             }
             Feature::PauseQueue {} => alert::queue(&l, QueueControl::Pause),
             Feature::ResumeQueue {} => alert::queue(&l, QueueControl::Resume),
@@ -69,6 +80,14 @@ impl Widget for CheerAlertWidget {
             Feature::ClearQueue {} => alert::queue(&l, QueueControl::Clear),
             Feature::ReplayLast {} => alert::queue(&l, QueueControl::ReplayLast),
         }
+    }
+
+    fn check_params(p: &Params, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+        alert::check(&p.look(), media)
+    }
+
+    fn map_text_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        alert::map_media(params, f)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {

@@ -2,8 +2,10 @@
 //! alert queue; the duration may come with the donation (a longer show for a bigger one).
 
 use super::alert;
+use super::params::{MediaLibrary, ParamError};
 use super::typed::{Ctx, NoState, Out, Widget};
 use super::{ElementTemplate, QueueControl};
+use crate::model::{Id, Map};
 
 pub struct DonationAlertWidget;
 
@@ -63,15 +65,17 @@ impl Widget for DonationAlertWidget {
                     ("amount", money(amount)),
                     ("message", message),
                 ];
-                let op = alert::alert(
+                let numbers = [("amount", amount)];
+                alert::fire(
                     &l,
-                    "donation",
-                    label,
-                    &vars,
-                    &[("amount", amount)],
-                    ctx.seed,
-                );
-                alert::out(op)
+                    alert::Fired {
+                        kind: "donation",
+                        label,
+                        vars: &vars,
+                        numbers: &numbers,
+                    },
+                    ctx,
+                )
             }
             Feature::PauseQueue {} => alert::queue(&l, QueueControl::Pause),
             Feature::ResumeQueue {} => alert::queue(&l, QueueControl::Resume),
@@ -79,6 +83,14 @@ impl Widget for DonationAlertWidget {
             Feature::ClearQueue {} => alert::queue(&l, QueueControl::Clear),
             Feature::ReplayLast {} => alert::queue(&l, QueueControl::ReplayLast),
         }
+    }
+
+    fn check_params(p: &Params, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+        alert::check(&p.look(), media)
+    }
+
+    fn map_text_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        alert::map_media(params, f)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {

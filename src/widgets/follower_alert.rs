@@ -2,8 +2,10 @@
 //! the engine's alert queue.
 
 use super::alert;
+use super::params::{MediaLibrary, ParamError};
 use super::typed::{Ctx, NoState, Out, Widget};
 use super::{ElementTemplate, QueueControl};
+use crate::model::{Id, Map};
 
 pub struct FollowerAlertWidget;
 
@@ -38,8 +40,17 @@ impl Widget for FollowerAlertWidget {
             Feature::TriggerAlert { follower_name } => {
                 let user = alert::viewer_text(&follower_name, 60, l.blocklist);
                 let label = format!("{} followed", follower_name.trim());
-                let op = alert::alert(&l, "follow", label, &[("user", user)], &[], ctx.seed);
-                alert::out(op)
+                let vars = [("user", user)];
+                alert::fire(
+                    &l,
+                    alert::Fired {
+                        kind: "follow",
+                        label,
+                        vars: &vars,
+                        numbers: &[],
+                    },
+                    ctx,
+                )
             }
             Feature::PauseQueue {} => alert::queue(&l, QueueControl::Pause),
             Feature::ResumeQueue {} => alert::queue(&l, QueueControl::Resume),
@@ -47,6 +58,14 @@ impl Widget for FollowerAlertWidget {
             Feature::ClearQueue {} => alert::queue(&l, QueueControl::Clear),
             Feature::ReplayLast {} => alert::queue(&l, QueueControl::ReplayLast),
         }
+    }
+
+    fn check_params(p: &Params, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+        alert::check(&p.look(), media)
+    }
+
+    fn map_text_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        alert::map_media(params, f)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {

@@ -4,7 +4,7 @@
 //! their parameters, state and elements and return changes; they know nothing of HTTP, redb
 //! or sockets.
 
-mod alert;
+pub mod alert;
 pub mod color;
 mod declare;
 mod icons;
@@ -214,6 +214,9 @@ pub struct NewAlert {
     pub duration_ms: u64,
     pub show: Vec<ElementChange>,
     pub hide: Vec<ElementChange>,
+    /// The line of the widget's variation rules that chose its look (1-based), for the
+    /// Alerts page's preview; not stored with the queued alert.
+    pub rule: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,6 +269,18 @@ pub trait WidgetType: Sync {
     fn initial_state(&self, params: &Map) -> Result<Map, FeatureError>;
     /// Validates the arguments against the feature's spec, then runs it.
     fn run(&self, feature: &str, args: &Map, ctx: &FeatureCtx) -> Result<Outcome, FeatureError>;
+    /// The widget's own checks of validated parameters, before they are saved.
+    fn check_parameters(
+        &self,
+        params: &Map,
+        media: &dyn params::MediaLibrary,
+    ) -> Result<(), ParamError>;
+    /// See [`typed::Widget::map_text_media`].
+    fn map_text_media(
+        &self,
+        params: &mut Map,
+        f: &mut dyn FnMut(crate::model::Id) -> Option<crate::model::Id>,
+    ) -> bool;
     /// Element changes after the widget's parameters were edited.
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError>;
     /// The call of one of its own features a platform event maps to, for types the event log

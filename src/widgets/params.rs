@@ -185,7 +185,7 @@ pub struct ParamError {
 }
 
 impl ParamError {
-    fn new(field: &str, message: String) -> Self {
+    pub fn new(field: &str, message: String) -> Self {
         ParamError {
             field: field.to_string(),
             message,

@@ -1,8 +1,10 @@
 //! RaidAlertWidget: "PixelQueen is raiding with 42 viewers!" on the engine's alert queue.
 
 use super::alert;
+use super::params::{MediaLibrary, ParamError};
 use super::typed::{Ctx, NoState, Out, Widget};
 use super::{ElementTemplate, QueueControl};
+use crate::model::{Id, Map};
 
 pub struct RaidAlertWidget;
 
@@ -47,7 +49,16 @@ impl Widget for RaidAlertWidget {
                     ("amount", viewers.to_string()),
                 ];
                 let numbers = [("viewers", viewers as f64), ("amount", viewers as f64)];
-                alert::out(alert::alert(&l, "raid", label, &vars, &numbers, ctx.seed))
+                alert::fire(
+                    &l,
+                    alert::Fired {
+                        kind: "raid",
+                        label,
+                        vars: &vars,
+                        numbers: &numbers,
+                    },
+                    ctx,
+                )
             }
             Feature::PauseQueue {} => alert::queue(&l, QueueControl::Pause),
             Feature::ResumeQueue {} => alert::queue(&l, QueueControl::Resume),
@@ -55,6 +66,14 @@ impl Widget for RaidAlertWidget {
             Feature::ClearQueue {} => alert::queue(&l, QueueControl::Clear),
             Feature::ReplayLast {} => alert::queue(&l, QueueControl::ReplayLast),
         }
+    }
+
+    fn check_params(p: &Params, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+        alert::check(&p.look(), media)
+    }
+
+    fn map_text_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        alert::map_media(params, f)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {

@@ -2,8 +2,10 @@
 //! the message the viewer shared, on the engine's alert queue.
 
 use super::alert;
+use super::params::{MediaLibrary, ParamError};
 use super::typed::{Ctx, NoState, Out, Widget};
 use super::{ElementTemplate, QueueControl};
+use crate::model::{Id, Map};
 
 pub struct SubscriberAlertWidget;
 
@@ -79,7 +81,16 @@ impl Widget for SubscriberAlertWidget {
                     ("months", months as f64),
                     ("amount", months as f64),
                 ];
-                alert::out(alert::alert(&l, "sub", label, &vars, &numbers, ctx.seed))
+                alert::fire(
+                    &l,
+                    alert::Fired {
+                        kind: "sub",
+                        label,
+                        vars: &vars,
+                        numbers: &numbers,
+                    },
+                    ctx,
+                )
             }
             Feature::TriggerGift {
                 gifter_name,
@@ -105,9 +116,16 @@ impl Widget for SubscriberAlertWidget {
                     ("amount", count as f64),
                     ("tier", tier as f64),
                 ];
-                alert::out(alert::alert(
-                    &look, "gift", label, &vars, &numbers, ctx.seed,
-                ))
+                alert::fire(
+                    &look,
+                    alert::Fired {
+                        kind: "gift",
+                        label,
+                        vars: &vars,
+                        numbers: &numbers,
+                    },
+                    ctx,
+                )
             }
             Feature::PauseQueue {} => alert::queue(&l, QueueControl::Pause),
             Feature::ResumeQueue {} => alert::queue(&l, QueueControl::Resume),
@@ -115,6 +133,14 @@ impl Widget for SubscriberAlertWidget {
             Feature::ClearQueue {} => alert::queue(&l, QueueControl::Clear),
             Feature::ReplayLast {} => alert::queue(&l, QueueControl::ReplayLast),
         }
+    }
+
+    fn check_params(p: &Params, media: &dyn MediaLibrary) -> Result<(), ParamError> {
+        alert::check(&p.look(), media)
+    }
+
+    fn map_text_media(params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        alert::map_media(params, f)
     }
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {

@@ -371,7 +371,11 @@ mod tests {
         support(&mut h, "Donation", "Di", 12.5);
         assert_eq!(text(&h, "amount_donation_all"), "$12.50");
         support(&mut h, "Cheer", "Zed", 0.0);
-        assert_eq!(text(&h, "name_cheer_all"), "ann", "nothing counted for nothing");
+        assert_eq!(
+            text(&h, "name_cheer_all"),
+            "ann",
+            "nothing counted for nothing"
+        );
         support(&mut h, "Gift", "Cy", 1.0);
         assert_eq!(text(&h, "amount_gift_stream"), "1 sub");
     }

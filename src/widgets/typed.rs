@@ -8,7 +8,7 @@ use super::{
     ElementTemplate, FeatureCtx, FeatureError, FeatureSpec, FollowUp, FollowUpAction, Outcome,
     WidgetType,
 };
-use crate::model::{Effect, Element, ElementChange, FeatureCall, LoggedEvent, Map};
+use crate::model::{Effect, Element, ElementChange, FeatureCall, Id, LoggedEvent, Map};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Serialize, de::DeserializeOwned};
@@ -61,6 +61,20 @@ pub trait Widget: Sized + Sync + 'static {
     /// bad input is an error naming the parameter instead of a silent no-op.
     fn check(_feature: &Self::Feature, _ctx: &Ctx<Self>) -> Result<(), ParamError> {
         Ok(())
+    }
+    /// Checks of saved parameters that need more than the spec (an alert's variation rules
+    /// parse and their media exist), so a typo is refused when saved, not skipped on air.
+    fn check_params(
+        _params: &Self::Params,
+        _media: &dyn super::params::MediaLibrary,
+    ) -> Result<(), ParamError> {
+        Ok(())
+    }
+    /// Media ids the widget keeps inside its parameters' text (an alert's variation rules),
+    /// each mapped through `f` (`None` drops it): an export takes those files along, an
+    /// import renumbers them, a deleted file leaves the rules. Returns whether any changed.
+    fn map_text_media(_params: &mut Map, _f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        false
     }
     /// Runs a feature whose arguments were validated against its spec.
     fn run(feature: Self::Feature, ctx: &Ctx<Self>) -> Out<Self>;
@@ -389,6 +403,17 @@ impl<W: Widget> WidgetType for Typed<W> {
             W::check(&call, typed)?;
             Ok(W::run(call, typed))
         })
+    }
+    fn check_parameters(
+        &self,
+        params: &Map,
+        media: &dyn super::params::MediaLibrary,
+    ) -> Result<(), ParamError> {
+        let p: W::Params = from_map(params).map_err(|e| ParamError::new("widget_parameters", e))?;
+        W::check_params(&p, media)
+    }
+    fn map_text_media(&self, params: &mut Map, f: &mut dyn FnMut(Id) -> Option<Id>) -> bool {
+        W::map_text_media(params, f)
     }
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError> {
         self.guarded("parameters", ctx, |typed| Ok(W::parameters_changed(typed)))

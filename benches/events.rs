@@ -119,9 +119,22 @@ async fn main() {
         csv.len() as f64 / 1_048_576.0
     );
 
-    // Posted → the event list's newest row in the overlay's frames.
+    // Widgets that look back: created with the whole log behind them.
     let dash = active_dashboard(&c, &d.base, "Bench").await;
+    let t0 = Instant::now();
+    widget(&c, &d.base, dash, "TopSupporterWidget", "Top").await;
+    println!(
+        "TopSupporterWidget added with {STORED} events in the log (its boards folded from all of them): {}",
+        ms(t0.elapsed())
+    );
+    let t0 = Instant::now();
     let list = widget(&c, &d.base, dash, "EventListWidget", "Recent").await;
+    println!(
+        "EventListWidget added (folds the newest 2,000): {}",
+        ms(t0.elapsed())
+    );
+
+    // Posted → the event list's newest row in the overlay's frames.
     let (mut ws, _) = tokio_tungstenite::connect_async(d.ws_url()).await.unwrap();
     ws.next().await;
     let mut samples = Vec::new();

@@ -348,3 +348,103 @@ async fn events_older_than_the_retention_leave_at_start_up() {
     let next = post(&d, "/api/events", json!({"kind": "follow", "user": "New"})).await;
     assert_eq!(next["id"], 5, "ids carry on");
 }
+
+/// A leaderboard or event list added long after the events starts from the log: last
+/// month's top donor is there at once, "this stream" only holds the current stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_added_later_start_from_the_logs_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (hour, now) = (3_600_000u64, stagehand::model::now_ms());
+    {
+        let store = Store::open(&data).unwrap();
+        let ev = |id: u64, at_ms: u64, kind: EventKind, user: &str, amount: f64| {
+            Write::Event(LoggedEvent {
+                id,
+                at_ms,
+                event: NewEvent {
+                    kind,
+                    user: user.into(),
+                    login: user.to_lowercase(),
+                    amount,
+                    currency: if kind == EventKind::Donation {
+                        "USD".into()
+                    } else {
+                        String::new()
+                    },
+                    message: String::new(),
+                    detail: String::new(),
+                    source: EventSource::Api,
+                },
+            })
+        };
+        store
+            .commit(&[
+                // Last week's stream.
+                ev(1, now - 170 * hour, EventKind::Cheer, "Oldie", 5000.0),
+                ev(2, now - 169 * hour, EventKind::Donation, "Whale", 250.0),
+                // Tonight's.
+                ev(3, now - hour, EventKind::Cheer, "Newbie", 100.0),
+                ev(4, now - hour / 2, EventKind::Follow, "Fresh", 0.0),
+                Write::Counter(stagehand::model::Kind::Event, 5),
+            ])
+            .unwrap();
+    }
+    let data_dir = data.to_string_lossy().to_string();
+    let d = Daemon::start_with(&[("STAGEHAND__STORAGE__DATA_DIR", data_dir.as_str())]);
+    let dash = post(&d, "/api/dashboards", json!({"name": "Show"})).await["id"].clone();
+    let top = post(
+        &d,
+        "/api/widgets",
+        json!({"widget_class": "TopSupporterWidget", "name": "Top", "dashboard_ids": [dash]}),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let list = post(
+        &d,
+        "/api/widgets",
+        json!({"widget_class": "EventListWidget", "name": "Recent", "dashboard_ids": [dash]}),
+    )
+    .await["id"]
+        .as_u64()
+        .unwrap();
+    let board = get(&d, &format!("/api/widgets/{top}")).await;
+    assert_eq!(text_of(&board, top, "name_cheer_all"), "Oldie");
+    assert_eq!(text_of(&board, top, "amount_cheer_all"), "5000 bits");
+    assert_eq!(text_of(&board, top, "name_donation_all"), "Whale");
+    assert_eq!(
+        text_of(&board, top, "name_cheer_stream"),
+        "Newbie",
+        "tonight's stream only"
+    );
+    assert_eq!(
+        text_of(&board, top, "name_donation_stream"),
+        "Be the first!"
+    );
+    let rows = get(&d, &format!("/api/widgets/{list}")).await;
+    // The rows are a ring of slots: read them top to bottom.
+    let mut shown: Vec<(i64, String)> = rows["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["visible"] == true && e["name"].as_str().is_some_and(|n| n.starts_with("name_"))
+        })
+        .map(|e| {
+            let y = e["properties"]["position"]["y"]
+                .as_f64()
+                .unwrap_or_default() as i64;
+            (
+                y,
+                e["properties"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    shown.sort();
+    let names: Vec<&str> = shown.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["Fresh", "Newbie", "Whale", "Oldie"], "newest first");
+}

@@ -281,6 +281,37 @@ pub fn execute(
     })
 }
 
+/// A new widget's state with the log's past events (newest first, as read) folded in, its
+/// elements redrawn from it: a leaderboard or an event list that looks back.
+pub(super) fn plan_history(
+    world: &World,
+    id: Id,
+    mut events: Vec<crate::model::LoggedEvent>,
+    now_ms: u64,
+    seed: u64,
+) -> Result<Vec<Write>, EngineError> {
+    let w = widget(world, id)?;
+    let wtype = widget_type(w)?;
+    events.reverse();
+    let mut new = w.clone();
+    new.state = wtype
+        .history(&w.widget_parameters, &w.state, &events, now_ms)
+        .map_err(feature_error)?;
+    let elements = world.elements_of(id);
+    let ctx = FeatureCtx {
+        params: &new.widget_parameters,
+        state: &new.state,
+        elements: &elements,
+        now_ms,
+        seed,
+        media: world,
+    };
+    let outcome = wtype.parameters_changed(&ctx).map_err(feature_error)?;
+    let mut writes = outcome_writes(world, &new, outcome, now_ms)?;
+    writes.push(Write::Widget(id, Some(new)));
+    Ok(writes)
+}
+
 /// A widget's error as the engine reports it (also for the Alerts page's dry-run preview).
 pub fn feature_error(e: FeatureError) -> EngineError {
     match e {

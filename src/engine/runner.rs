@@ -251,6 +251,9 @@ fn process(
                     _ => None,
                 });
                 group.stage(world, p.writes);
+                if matches!(job.req, Request::CreateWidget { .. }) {
+                    look_back(world, store, p.id, now, seed, &mut group);
+                }
                 deferred = !p.effects.is_empty();
                 Ok(Committed {
                     id: p.id,
@@ -426,6 +429,43 @@ fn feed_event(
         METRICS.execution("event", entry.ok);
         group.stage(world, audit_writes(world, cfg, entry.clone()));
         group.events.push(HubEvent::CommandExecuted(entry));
+    }
+}
+
+/// A new widget that looks back (a leaderboard, an event list) starts from the event log:
+/// read here, at the edge, and folded by the widget's pure `history` in the same commit as
+/// its creation. A failure leaves it as created (fed from now on) and says so in the log.
+fn look_back(world: &mut World, store: &Store, id: Id, now: u64, seed: u64, group: &mut Group) {
+    let Some(wtype) = world
+        .widgets
+        .get(&id)
+        .and_then(|w| crate::widgets::lookup(&w.widget_class))
+    else {
+        return;
+    };
+    let limit = wtype.history_len();
+    if limit == 0 {
+        return;
+    }
+    let q = crate::store::EventQuery {
+        kinds: Vec::new(),
+        since_ms: None,
+        before: None,
+        limit,
+    };
+    let planned = store
+        .read()
+        .and_then(|r| r.events(&q))
+        .map_err(EngineError::from)
+        .and_then(|events| match events.is_empty() {
+            true => Ok(Vec::new()),
+            false => plan::plan_history(world, id, events, now, seed),
+        });
+    match planned {
+        Ok(writes) => group.stage(world, writes),
+        Err(e) => {
+            tracing::warn!(widget_id = id, error = %e, "a new widget could not read the event log's history")
+        }
     }
 }
 

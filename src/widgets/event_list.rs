@@ -89,6 +89,22 @@ struct Row {
     what: String,
 }
 
+/// A new row on top; the oldest leaves past the longest list.
+fn push(s: &mut State, kind: Kind, user: &str, amount: f64, detail: &str) {
+    let user = user.trim();
+    let user = if user.is_empty() { "Anonymous" } else { user };
+    s.rows.insert(
+        0,
+        Row {
+            kind: kind.as_str().into(),
+            user: user.chars().take(40).collect(),
+            what: what(kind, amount, detail.trim()),
+        },
+    );
+    s.rows.truncate(MAX_ROWS);
+    s.added += 1;
+}
+
 /// What the row says after the name: "500 bits", "gifted 5 subs", "$25.00".
 fn what(kind: Kind, amount: f64, detail: &str) -> String {
     let n = amount.floor() as u64;
@@ -305,20 +321,7 @@ impl Widget for EventListWidget {
                 user,
                 amount,
                 detail,
-            } => {
-                let user = user.trim();
-                let user = if user.is_empty() { "Anonymous" } else { user };
-                s.rows.insert(
-                    0,
-                    Row {
-                        kind: kind.as_str().into(),
-                        user: user.chars().take(40).collect(),
-                        what: what(kind, amount, detail.trim()),
-                    },
-                );
-                s.rows.truncate(MAX_ROWS);
-                s.added += 1;
-            }
+            } => push(&mut s, kind, &user, amount, &detail),
             Feature::Clear {} => s.rows.clear(),
             Feature::Show {} => s.hidden = false,
             Feature::Hide {} => s.hidden = true,
@@ -328,6 +331,23 @@ impl Widget for EventListWidget {
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
         Out::changes(render(ctx.params, ctx.state))
+    }
+
+    /// Enough of the newest events to fill the list even when it shows only some kinds.
+    const HISTORY: usize = 2000;
+
+    fn history(s: &mut State, p: &Params, events: &[LoggedEvent], _now_ms: u64) {
+        for ev in events {
+            if let Some(Feature::AddEvent {
+                kind,
+                user,
+                amount,
+                detail,
+            }) = Self::on_event(ev, p)
+            {
+                push(s, kind, &user, amount, &detail);
+            }
+        }
     }
 
     fn on_event(ev: &LoggedEvent, p: &Params) -> Option<Feature> {

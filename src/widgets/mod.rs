@@ -283,6 +283,16 @@ pub trait WidgetType: Sync {
     ) -> bool;
     /// Element changes after the widget's parameters were edited.
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError>;
+    /// How many of the log's newest events a new instance folds in (0: none).
+    fn history_len(&self) -> usize;
+    /// A new instance's state with the log's past events (oldest first) folded in.
+    fn history(
+        &self,
+        params: &Map,
+        state: &Map,
+        events: &[crate::model::LoggedEvent],
+        now_ms: u64,
+    ) -> Result<Map, FeatureError>;
     /// The call of one of its own features a platform event maps to, for types the event log
     /// feeds (event list, leaderboard); `None` for the others.
     fn on_event(&self, ev: &crate::model::LoggedEvent, params: &Map) -> Option<FeatureCall>;

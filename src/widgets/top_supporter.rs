@@ -105,6 +105,28 @@ fn add(totals: &mut Totals, user: &str, amount: f64) {
     }
 }
 
+fn gap_ms(p: &Params) -> u64 {
+    (p.stream_gap_h * 3_600_000.0) as u64
+}
+
+/// Support counted at `at_ms`: on both boards, "this stream" starting over after a quiet gap.
+fn count(s: &mut State, p: &Params, category: Category, user: &str, amount: f64, at_ms: u64) {
+    if s.last_ms > 0 && at_ms.saturating_sub(s.last_ms) > gap_ms(p) {
+        s.stream.clear();
+    }
+    s.last_ms = s.last_ms.max(at_ms);
+    let user = user.trim();
+    let user = if user.is_empty() { "Anonymous" } else { user };
+    let user: String = user.chars().take(40).collect();
+    for board in [&mut s.stream, &mut s.all_time] {
+        add(
+            board.entry(category.as_str().into()).or_default(),
+            &user,
+            amount,
+        );
+    }
+}
+
 /// The leader of a board: highest total, ties to the name first in order.
 fn top(totals: Option<&Totals>) -> Option<(&str, f64)> {
     totals?
@@ -292,23 +314,7 @@ impl Widget for TopSupporterWidget {
                 category,
                 user,
                 amount,
-            } => {
-                let gap_ms = (ctx.params.stream_gap_h * 3_600_000.0) as u64;
-                if s.last_ms > 0 && ctx.now_ms.saturating_sub(s.last_ms) > gap_ms {
-                    s.stream.clear();
-                }
-                s.last_ms = ctx.now_ms;
-                let user = user.trim();
-                let user = if user.is_empty() { "Anonymous" } else { user };
-                let user: String = user.chars().take(40).collect();
-                for board in [&mut s.stream, &mut s.all_time] {
-                    add(
-                        board.entry(category.as_str().into()).or_default(),
-                        &user,
-                        amount,
-                    );
-                }
-            }
+            } => count(&mut s, ctx.params, category, &user, amount, ctx.now_ms),
             Feature::NewStream {} => s.stream.clear(),
             Feature::ResetAll {} => s = State::default(),
         }
@@ -317,6 +323,26 @@ impl Widget for TopSupporterWidget {
 
     fn parameters_changed(ctx: &Ctx<Self>) -> Out<Self> {
         Out::changes(render(ctx.params, ctx.state))
+    }
+
+    /// Every logged cheer, gift and donation the log still keeps.
+    const HISTORY: usize = usize::MAX;
+
+    fn history(s: &mut State, p: &Params, events: &[LoggedEvent], now_ms: u64) {
+        for ev in events {
+            if let Some(Feature::Record {
+                category,
+                user,
+                amount,
+            }) = Self::on_event(ev, p)
+            {
+                count(s, p, category, &user, amount, ev.at_ms);
+            }
+        }
+        if s.last_ms > 0 && now_ms.saturating_sub(s.last_ms) > gap_ms(p) {
+            // The last stream is over: this one starts fresh.
+            s.stream.clear();
+        }
     }
 
     fn on_event(ev: &LoggedEvent, _p: &Params) -> Option<Feature> {

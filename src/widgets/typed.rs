@@ -82,6 +82,18 @@ pub trait Widget: Sized + Sync + 'static {
     fn parameters_changed(_ctx: &Ctx<Self>) -> Out<Self> {
         Out::none()
     }
+    /// How many of the event log's newest events a new instance folds in with
+    /// [`Widget::history`] (0: it does not look back).
+    const HISTORY: usize = 0;
+    /// The log's past events, oldest first, folded into a new instance's state before it first
+    /// shows: a leaderboard added today knows last month's top donor.
+    fn history(
+        _state: &mut Self::State,
+        _params: &Self::Params,
+        _events: &[LoggedEvent],
+        _now_ms: u64,
+    ) {
+    }
     /// A platform event from the event log as a call of one of this widget's features (the
     /// engine runs it like any other, audited with its seed); `None`: not interested.
     fn on_event(_ev: &LoggedEvent, _params: &Self::Params) -> Option<Self::Feature> {
@@ -417,6 +429,24 @@ impl<W: Widget> WidgetType for Typed<W> {
     }
     fn parameters_changed(&self, ctx: &FeatureCtx) -> Result<Outcome, FeatureError> {
         self.guarded("parameters", ctx, |typed| Ok(W::parameters_changed(typed)))
+    }
+    fn history_len(&self) -> usize {
+        W::HISTORY
+    }
+    fn history(
+        &self,
+        params: &Map,
+        state: &Map,
+        events: &[LoggedEvent],
+        now_ms: u64,
+    ) -> Result<Map, FeatureError> {
+        let p = self.params(params, "history")?;
+        let mut s: W::State = from_map(state)
+            .map_err(|e| Self::failed("history", format!("stored state does not decode: {e}")))?;
+        let fold = std::panic::AssertUnwindSafe(|| W::history(&mut s, &p, events, now_ms));
+        std::panic::catch_unwind(fold)
+            .map_err(|_| Self::failed("history", "panicked".to_string()))?;
+        to_map(&s).map_err(|e| Self::failed("history", e))
     }
     fn on_event(&self, ev: &LoggedEvent, params: &Map) -> Option<FeatureCall> {
         let call = W::on_event(ev, &self.params(params, "event").ok()?)?;

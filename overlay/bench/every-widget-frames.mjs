@@ -14,6 +14,7 @@ import { rmSync } from 'node:fs';
 import { api, newWorkDir, startDaemon } from '../e2e/daemon.mjs';
 import { ALERTS, createEveryWidget, featureCalls, uploadSampleMedia } from '../e2e/every-widget.mjs';
 import { CHROMIUM_ARGS, SOFTWARE_GL_ARGS, launchBrowser } from '../e2e/helpers.mjs';
+import { distArgs, routeDist } from './dist-route.mjs';
 
 const MEASURE_MS = Number(process.env.FRAMES_MS || 8000);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -47,10 +48,11 @@ try {
 
   const each = process.env.FRAMES_EACH;
   if (each) {
-    const browser = await launchBrowser({ args: each === 'gl' ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS });
+    const browser = await launchBrowser({ args: distArgs(each === 'gl' ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS) });
     try {
       const page = await browser.newPage();
       await page.addInitScript(() => { window.__rawRaf = window.requestAnimationFrame.bind(window); });
+      await routeDist(page);
       await page.goto(`${daemon.base}/overlay/`);
       await page.waitForSelector('body[data-connected="true"]');
       console.log(`each widget alone, ${each === 'gl' ? 'software GL (SwiftShader)' : '--disable-gpu'}: p50 / p95 / p99 ms`);
@@ -76,10 +78,11 @@ try {
   }
   for (const [label, args] of each ? [] : [['--disable-gpu (software raster and compositor)', CHROMIUM_ARGS], ['software GL (SwiftShader)', SOFTWARE_GL_ARGS]]) {
     await call('POST', `/api/dashboards/${empty}/activate`);
-    const browser = await launchBrowser({ args });
+    const browser = await launchBrowser({ args: distArgs(args) });
     try {
       const page = await browser.newPage();
       await page.addInitScript(() => { window.__rawRaf = window.requestAnimationFrame.bind(window); });
+      await routeDist(page);
       await page.goto(`${daemon.base}/overlay/`);
       await page.waitForSelector('body[data-connected="true"]');
       const frameDeltas = (ms) => page.evaluate((ms) => new Promise((resolve) => {

@@ -8,6 +8,7 @@
 //     (goal 0), and the JS heap before/after 10,000 element updates.
 import { CHROMIUM_ARGS, SOFTWARE_GL_ARGS, launchBrowser } from '../e2e/helpers.mjs';
 import { startFixture } from '../e2e/fixture-server.mjs';
+import { distArgs, routeDist } from './dist-route.mjs';
 
 const element = (id, name, type, properties = {}, behavior = {}, visible = true) => ({
   id, widget_id: 1, name, element_type: type, properties, behavior, visible, enabled: true, media_details: [],
@@ -17,7 +18,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 10
 const swiftshader = process.env.FRAMES_GPU === 'swiftshader';
 console.log(swiftshader ? 'rendering: software GL (SwiftShader)' : 'rendering: --disable-gpu (software raster and compositor)');
 const fixture = await startFixture();
-const browser = await launchBrowser({ args: swiftshader ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS });
+const browser = await launchBrowser({ args: distArgs(swiftshader ? SOFTWARE_GL_ARGS : CHROMIUM_ARGS) });
 try {
   const page = await browser.newPage();
   // Count the page's own rAF requests (the measuring loop below is not counted).
@@ -27,6 +28,7 @@ try {
     window.requestAnimationFrame = (cb) => { window.__rafCount++; return raf(cb); };
     window.__rawRaf = raf;
   });
+  await routeDist(page);
   const next = fixture.nextClient();
   await page.goto(`${fixture.base}/overlay/`);
   const client = await next;

@@ -35,9 +35,15 @@ class Spin implements EffectInstance {
   constructor(private readonly ctx: EffectContext) {
     this.box.className = 'spin';
     this.wheel.className = 'spin-wheel';
+    // The wheel's drop shadow is the box-shadow of a still disc under it, not a CSS filter:
+    // a filter is applied by the compositor on every frame the area changes (costly without
+    // a GPU, and the wheel changes it all the time), a box-shadow is rastered once. The
+    // wheel is round, so its shadow does not change as it turns.
+    const shadow = document.createElement('div');
+    shadow.className = 'spin-shadow';
     const pointer = svg('svg', { class: 'spin-pointer', viewBox: '0 0 40 48' });
     pointer.append(svg('path', { d: 'M4 4 H36 L20 44 Z', fill: '#ffffff', stroke: '#101522', 'stroke-width': 3, 'stroke-linejoin': 'round' }));
-    this.box.append(this.wheel, pointer);
+    this.box.append(shadow, this.wheel, pointer);
     ctx.root.append(this.box);
   }
 

@@ -283,6 +283,9 @@ test('alerts page: the variation editor of a donation alert', { timeout: 150_000
   assert.ok(await dialog.evaluate((d) => d.scrollWidth <= d.clientWidth + 1 && d.getBoundingClientRect().right <= 390), 'the editor fits 390 px');
   await admin.screenshot({ path: join(artifactsDir(), 'alerts-variations-390.png') });
   await axeClean(admin, 'the variation editor at 390 px');
+  await preview.locator('[data-preview]').scrollIntoViewIfNeeded();
+  await painted(admin);
+  await admin.screenshot({ path: join(artifactsDir(), 'alerts-variations-390-preview.png') });
   await admin.setViewportSize({ width: 1920, height: 1080 });
 
   await dialog.locator('[data-variations-save]').click();

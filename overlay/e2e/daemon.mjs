@@ -115,11 +115,13 @@ export async function api(base, method, path, body, expect = [200, 201]) {
  * runs once both are up (inside the same hook: node does not wait for one root `before`
  * before starting the next).
  */
-export function useDaemonAndBrowser(setup = async () => {}) {
+export function useDaemonAndBrowser(setup = async () => {}, { obs = null } = {}) {
   const t = {
     daemon: null,
     browser: null,
     dir: null,
+    /** The real OBS when `obs: {scenes, sources}` asked for one (see obs.mjs). */
+    obs: null,
     call: (method, path, body, expect) => api(t.daemon.base, method, path, body, expect),
     async openOverlay() {
       const page = await t.browser.newPage();
@@ -131,7 +133,17 @@ export function useDaemonAndBrowser(setup = async () => {}) {
   };
   before(async () => {
     t.dir = newWorkDir();
-    process.env.STAGEHAND__OBS__ENABLED = 'false';
+    if (obs) {
+      const { freePort, startObs } = await import('./obs.mjs');
+      t.obs = await startObs(await freePort(), 'e2e-obs-every-widget', obs);
+      Object.assign(process.env, {
+        STAGEHAND__OBS__ENABLED: 'true',
+        STAGEHAND__OBS__PORT: String(t.obs.port),
+        STAGEHAND__OBS__PASSWORD: t.obs.password,
+      });
+    } else {
+      process.env.STAGEHAND__OBS__ENABLED = 'false';
+    }
     t.daemon = await startDaemon(t.dir);
     t.browser = await launchBrowser();
     t.browser.context.setDefaultTimeout(10_000);
@@ -140,6 +152,8 @@ export function useDaemonAndBrowser(setup = async () => {}) {
   after(async () => {
     await t.browser?.close();
     await t.daemon?.stop();
+    await t.obs?.stop();
+    if (t.obs) for (const k of ['ENABLED', 'PORT', 'PASSWORD']) delete process.env[`STAGEHAND__OBS__${k}`];
     if (t.dir && !process.env.STAGEHAND_KEEP_TMP) rmSync(t.dir, { recursive: true, force: true });
   });
   return t;

@@ -4,17 +4,15 @@
 // green and the dashboard's scene picker list OBS's scenes. Axe-clean at 1920×1080 and
 // 390×844, and nothing secret in any API response.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { api, newWorkDir, startDaemon } from './daemon.mjs';
-import { OVERLAY_DIR, artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
+import { artifactsDir, axeClean, launchBrowser, painted } from './helpers.mjs';
+import { freePort, startObs } from './obs.mjs';
 
 const T = { timeout: 180_000 };
 const LIVE = { timeout: 30_000 };
-const TEST_OBS = resolve(OVERLAY_DIR, process.env.STAGEHAND_TEST_OBS || '../target/debug/examples/test_obs');
 const PASSWORD = 'e2e-obs-password-7731';
 
 let browser;
@@ -24,32 +22,6 @@ let obs;
 let obsPort;
 
 const call = (method, path, body, expect) => api(daemon.base, method, path, body, expect);
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** A real OBS through adapters/obs's `test_obs` example; resolves once obs-websocket answers. */
-function startObs(port, password) {
-  if (!existsSync(TEST_OBS)) throw new Error(`${TEST_OBS} missing: cargo build -p stagehand-obs --example test_obs --features test-obs`);
-  const child = spawn(TEST_OBS, [String(port), password], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise((res, rej) => {
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      if (d.includes('obs ready on')) res({ child, stop: () => new Promise((r) => (child.once('exit', r), child.stdin.end())) });
-    });
-    child.once('exit', (code) => rej(new Error(`test_obs exited (${code}): ${err}`)));
-  });
-}
 
 async function openAdmin(hash, viewport) {
   const p = await browser.newPage();

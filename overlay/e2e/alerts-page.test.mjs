@@ -192,6 +192,26 @@ test('alerts page: the variation editor of a donation alert', { timeout: 150_000
     await none.waitFor({ state: 'detached' });
   }
 
+  // A sub alert tests months, tier or gifted subs; a rule on gifted subs previews a gift.
+  const sub = (await t.call('GET', '/api/widgets')).find((w) => w.widget_class === 'SubscriberAlertWidget');
+  if (sub) {
+    await admin.locator(`[data-variations-open="${sub.id}"]`).click();
+    const d = admin.locator('dialog[open]');
+    await d.locator('[data-add-rule]').click();
+    const r = d.locator('li[data-row-kind="rule"]').first();
+    assert.deepEqual(await r.locator('[data-field="variable"] option').allTextContents(), ['Months subscribed', 'Sub tier', 'Gifted subs']);
+    await r.locator('[data-field="variable"]').selectOption('count');
+    await r.locator('[data-field="value"]').fill('3');
+    await r.locator('[data-field="headline"]').fill('{user} gifted {count}!');
+    await until('the gift sample', async () => (await d.locator('[data-trigger="trigger_gift"]').getAttribute('aria-pressed')) === 'true');
+    await until('the gift previewed', async () => /PixelQueen gifted 5!/.test(plain(await d.locator('[data-preview-headline]').textContent().catch(() => ''))));
+    await d.locator('[data-trigger="trigger_sub"]').click();
+    await until('a sub does not match a gift rule', async () => (await d.locator('[data-preview]').getAttribute('data-preview-rule').catch(() => null)) === '');
+    await d.getByRole('button', { name: 'Cancel' }).click();
+    await d.getByRole('button', { name: 'Discard' }).click();
+    await d.waitFor({ state: 'detached' });
+  }
+
   let dialog = await openEditor();
   assert.match(await dialog.locator('h2').first().textContent(), /Alert variations/);
   await dialog.locator('[data-variations-empty]').waitFor();

@@ -143,7 +143,7 @@ describe('per-class variables and samples', () => {
 describe('problems and messages', () => {
   it('finds what the daemon would refuse before asking', () => {
     expect(ruleProblem(rule({ value: null }))).toMatch(/number/);
-    expect(ruleProblem(rule({ value: 1, duration: 0.2 }))).toMatch(/0.5 to 120/);
+    expect(ruleProblem(rule({ value: 1, duration: 0.05 }))).toMatch(/0.1 to 120/);
     expect(ruleProblem(rule({ value: 1, duration: 121 }))).toMatch(/duration/);
     expect(ruleProblem(rule({ value: 1, duration: 120 }))).toBeNull();
     expect(ruleProblem(rule({ value: 1, priority: 1.5 }))).toMatch(/whole/);

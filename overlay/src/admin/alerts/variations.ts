@@ -17,7 +17,7 @@ export const ALL_VARIABLES = ['amount', 'months', 'tier', 'viewers', 'bits', 'co
 
 export const MAX_VARIATIONS = 2000;
 /** What a queue accepts for one alert (the daemon's check). */
-export const MIN_DURATION_S = 0.5;
+export const MIN_DURATION_S = 0.1;
 export const MAX_DURATION_S = 120;
 
 export interface RuleRow {

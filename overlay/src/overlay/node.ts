@@ -90,6 +90,9 @@ export class ElementNode {
   private makeView(type: string): View {
     const view = createView(type, this.reducedMotion);
     if (view instanceof VideoView) view.onEnded = () => this.endedLocally();
+    view.onRestyle = () => {
+      if (this.view === view) this.applyContentStyle(this.el);
+    };
     return view;
   }
 
@@ -117,7 +120,7 @@ export class ElementNode {
     if (effect) setData(w, 'effect', effect);
     else if (w.dataset.effect !== undefined) delete w.dataset.effect;
     this.wrapperApplied = applyStyle(w, this.wrapperApplied, wrapperStyle(el.properties, this.view.fullStage, this.inStack));
-    this.contentApplied = applyStyle(this.view.root, this.contentApplied, contentStyle(el.properties, el.element_type));
+    this.applyContentStyle(el);
 
     const trigger = triggerId(el);
     const prevTrigger = this.trigger;
@@ -144,6 +147,11 @@ export class ElementNode {
       this.safely('restart', () => this.view.restart());
     }
     if (shown) this.syncLoop(el);
+  }
+
+  private applyContentStyle(el: OverlayElement): void {
+    const style = this.view.adjustContentStyle(contentStyle(el.properties, el.element_type));
+    this.contentApplied = applyStyle(this.view.root, this.contentApplied, style);
   }
 
   private endedLocally(): void {

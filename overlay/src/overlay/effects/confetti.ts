@@ -14,6 +14,9 @@ class Confetti implements EffectInstance {
   private canvas: HTMLCanvasElement | null = null;
   private cannon: Cannon | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Bursts still in the air; the canvas is hidden once none are (see CanvasRunner.show). */
+  private flying = 0;
+  private round = 0;
 
   constructor(private readonly ctx: EffectContext) {}
 
@@ -31,11 +34,22 @@ class Confetti implements EffectInstance {
   play(el: OverlayElement): void {
     this.clearTimers();
     const cannon = this.ensureCannon();
+    const round = this.round;
     for (const burst of planConfetti(el.properties, { reducedMotion: this.ctx.reducedMotion })) {
       const { at, ...options } = burst;
       const go = (): void => {
+        if (round !== this.round) return;
         try {
-          void cannon(options)?.catch(() => undefined);
+          const landed = cannon(options);
+          if (!landed) return;
+          this.flying++;
+          this.show(true);
+          const done = (): void => {
+            if (round !== this.round) return;
+            this.flying = Math.max(0, this.flying - 1);
+            this.hideIfIdle();
+          };
+          void landed.then(done, done);
         } catch (e) {
           warn('confetti burst failed', e);
         }
@@ -55,11 +69,28 @@ class Confetti implements EffectInstance {
   stop(): void {
     // No new bursts; particles already in the air fade with the exit animation.
     this.clearTimers();
+    this.hideIfIdle();
   }
 
   clear(): void {
     this.clearTimers();
     this.cannon?.reset();
+    // reset() drops the bursts in the air without settling their promises.
+    this.round++;
+    this.flying = 0;
+    this.show(false);
+  }
+
+  /**
+   * An idle canvas is hidden: a shown one stays a full-stage layer that the compositor
+   * blends on every frame anything else on the stage moves, even when it holds nothing.
+   */
+  private show(on: boolean): void {
+    if (this.canvas) this.canvas.style.visibility = on ? '' : 'hidden';
+  }
+
+  private hideIfIdle(): void {
+    if (this.flying === 0 && this.timers.size === 0) this.show(false);
   }
 
   destroy(): void {

@@ -38,7 +38,16 @@ export class CanvasRunner {
       this.ctx = ctx;
     }
     this.last = 0;
+    this.show(true);
     this.raf = requestAnimationFrame(this.frame);
+  }
+
+  /**
+   * An idle canvas is hidden: a shown one stays a full-size layer that the compositor blends
+   * on every frame anything else on the stage moves, even when it holds nothing.
+   */
+  private show(on: boolean): void {
+    if (this.canvas) this.canvas.style.visibility = on ? '' : 'hidden';
   }
 
   private readonly frame = (now: number): void => {
@@ -56,7 +65,10 @@ export class CanvasRunner {
       alive = this.tick(ctx, dt, now);
     } finally {
       if (alive) this.raf = requestAnimationFrame(this.frame);
-      else ctx.clearRect(0, 0, this.width, this.height);
+      else {
+        ctx.clearRect(0, 0, this.width, this.height);
+        this.show(false);
+      }
     }
   };
 
@@ -66,6 +78,7 @@ export class CanvasRunner {
     this.raf = 0;
     this.ctx?.setTransform(1, 0, 0, 1, 0, 0);
     this.ctx?.clearRect(0, 0, this.width, this.height);
+    this.show(false);
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 // A view renders one element type inside its `.element` wrapper. The wrapper
 // (ElementNode) owns placement, visibility and entrance/exit; views own the
 // content and any one-shot effect (sound, video, confetti).
+import type { StyleMap } from '../style';
 import type { OverlayElement } from '../types';
 
 export interface View {
@@ -23,10 +24,18 @@ export interface View {
   hidden(): void;
   /** Deleted: release media, timers and listeners. */
   destroy(): void;
+  /** The content node's style as the view wants it applied (default: unchanged). */
+  adjustContentStyle(style: StyleMap): StyleMap;
+  /** Set by the element node: the view changed its mind about adjustContentStyle. */
+  onRestyle: (() => void) | null;
 }
 
 export abstract class BaseView implements View {
   abstract readonly root: HTMLElement;
+  onRestyle: (() => void) | null = null;
+  adjustContentStyle(style: StyleMap): StyleMap {
+    return style;
+  }
   get fullStage(): boolean {
     return false;
   }

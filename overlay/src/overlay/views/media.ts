@@ -2,6 +2,7 @@ import { autoplayBlocked, forgetRetry, isAutoplayError } from '../autoplay';
 import { h } from '../dom';
 import { warn } from '../log';
 import { bool, clamp, mediaFor, num } from '../props';
+import type { StyleMap } from '../style';
 import type { OverlayElement } from '../types';
 import { BaseView } from './base';
 
@@ -132,14 +133,140 @@ export class AudioView extends PlaybackView<HTMLAudioElement> {
   }
 }
 
+/** `filter: drop-shadow(x y blur color)` with px (or unitless 0) lengths, as the widgets write it. */
+export function parseDropShadow(v: unknown): { x: number; y: number; blur: number; color: string } | null {
+  if (typeof v !== 'string') return null;
+  const m = /^drop-shadow\(\s*(-?\d*\.?\d+)(?:px)?\s+(-?\d*\.?\d+)(?:px)?\s+(\d*\.?\d+)(?:px)?\s+(rgba?\([^()]*\)|#[0-9a-f]{3,8}|[a-z]+)\s*\)$/i.exec(v.trim());
+  if (!m) return null;
+  const [x, y, blur] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (![x, y, blur].every(Number.isFinite)) return null;
+  return { x, y, blur, color: m[4] as string };
+}
+
+/** Where an `object-fit: contain` picture of `vw`x`vh` lands in a `bw`x`bh` box. */
+export function containRect(vw: number, vh: number, bw: number, bh: number): { left: number; top: number; width: number; height: number } {
+  const k = Math.min(bw / vw, bh / vh);
+  const width = vw * k;
+  const height = vh * k;
+  return { left: (bw - width) / 2, top: (bh - height) / 2, width, height };
+}
+
 export class VideoView extends PlaybackView<HTMLVideoElement> {
   readonly root = h('div', 'content content-video');
   protected readonly role = 'video' as const;
+  /**
+   * A drop-shadow filter on a video is applied by the compositor on every frame the video
+   * (or anything near it) changes, which without a GPU costs a blur per frame. When the
+   * video is opaque, the shadow of its picture is the shadow of a rectangle: a still
+   * box-shadow behind the picture draws the same thing once. Videos with transparency keep
+   * the filter (their shadow follows the picture).
+   */
+  private shadow: ReturnType<typeof parseDropShadow> = null;
+  private box: { width: number; height: number } | null = null;
+  /** Whether the current video's frames are opaque; null until known. */
+  private opaque: boolean | null = null;
+  private shadowNode: HTMLDivElement | null = null;
+  private looks = { opaque: 0, transparent: 0, tries: 0 };
+  private probeTimer: ReturnType<typeof setTimeout> | null = null;
+
   protected createMedia(): HTMLVideoElement {
     const v = h('video', 'media-video');
     v.playsInline = true;
     v.disablePictureInPicture = true;
+    // Probed once it has a frame (see probe): the filter stays until the picture is known opaque.
+    v.addEventListener('loadeddata', () => this.probe(v));
+    v.addEventListener('emptied', () => {
+      this.stopProbing();
+      this.looks = { opaque: 0, transparent: 0, tries: 0 };
+      if (this.opaque !== null) {
+        this.opaque = null;
+        this.onRestyle?.();
+      }
+    });
     return v;
+  }
+
+  override adjustContentStyle(style: StyleMap): StyleMap {
+    const rect = this.shadowRect();
+    if (!rect || !this.shadow || style.filter === undefined || parseDropShadow(style.filter) === null) {
+      this.dropShadowNode();
+      return style;
+    }
+    const node = this.shadowNode ?? h('div', 'video-shadow');
+    this.shadowNode = node;
+    if (node.parentNode !== this.root) this.root.prepend(node);
+    const { x, y, blur, color } = this.shadow;
+    const css: Record<string, string> = {
+      left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.width}px`, height: `${rect.height}px`,
+      // drop-shadow(…B…) looks like box-shadow(…2B…): the two take their blur length differently.
+      'box-shadow': `${x}px ${y}px ${blur * 2}px ${color}`,
+    };
+    for (const [k, v] of Object.entries(css)) if (node.style.getPropertyValue(k) !== v) node.style.setProperty(k, v);
+    const rest = { ...style };
+    delete rest.filter;
+    return rest;
+  }
+
+  /** The picture's rect in the element box, when the box has a size and the video is opaque. */
+  private shadowRect(): ReturnType<typeof containRect> | null {
+    const v = this.media;
+    if (this.opaque !== true || !this.box || !v || !v.videoWidth || !v.videoHeight) return null;
+    return containRect(v.videoWidth, v.videoHeight, this.box.width, this.box.height);
+  }
+
+  /**
+   * Looks at one frame, downscaled, every quarter second from loadeddata on until it is
+   * decided (10 s at most): opaque after three opaque looks, transparent after two looks
+   * with a transparent pixel (a first frame can be drawn half-decoded once). Until then, and
+   * for good when transparent, the filter stays.
+   */
+  private probe(v: HTMLVideoElement): void {
+    this.stopProbing();
+    if (v !== this.media || !this.shadow || this.opaque !== null) return;
+    if (v.readyState >= 2) {
+      let min = 255;
+      let max = 0;
+      try {
+        const c = document.createElement('canvas');
+        c.width = c.height = 16;
+        const g = c.getContext('2d', { willReadFrequently: true });
+        if (!g) return;
+        g.drawImage(v, 0, 0, 16, 16);
+        const d = g.getImageData(0, 0, 16, 16).data;
+        for (let i = 3; i < d.length; i += 4) {
+          min = Math.min(min, d[i] as number);
+          max = Math.max(max, d[i] as number);
+        }
+      } catch {
+        this.opaque = false; // e.g. a cross-origin video: keep the filter
+        return;
+      }
+      if (max > 0 && min < 255 && ++this.looks.transparent >= 2) {
+        this.opaque = false;
+        return;
+      }
+      if (min === 255 && ++this.looks.opaque >= 3) {
+        this.opaque = true;
+        this.onRestyle?.();
+        return;
+      }
+    }
+    if (++this.looks.tries < 40) this.probeTimer = setTimeout(() => this.probe(v), 250);
+  }
+
+  private stopProbing(): void {
+    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  override destroy(): void {
+    this.stopProbing();
+    super.destroy();
+  }
+
+  private dropShadowNode(): void {
+    this.shadowNode?.remove();
+    this.shadowNode = null;
   }
   private hideOnEnd = false;
   private paused = false;
@@ -152,6 +279,16 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
 
   protected override configure(v: HTMLVideoElement, el: OverlayElement): void {
     const p = el.properties;
+    const css = p.css;
+    const shadow = css && typeof css === 'object' && !Array.isArray(css) ? parseDropShadow((css as Record<string, unknown>).filter) : null;
+    if (JSON.stringify(shadow) !== JSON.stringify(this.shadow)) {
+      this.shadow = shadow;
+      if (shadow && this.opaque === null && this.probeTimer === null && v.readyState >= 2) this.probe(v);
+    }
+    const size = p.size && typeof p.size === 'object' ? (p.size as Record<string, unknown>) : {};
+    const bw = num(size.width);
+    const bh = num(size.height);
+    this.box = bw !== undefined && bh !== undefined && bw > 0 && bh > 0 ? { width: bw, height: bh } : null;
     // `paused`: hold the current frame; un-pausing resumes from there, not from the start.
     const paused = bool(p.paused) === true;
     if (paused !== this.paused) {

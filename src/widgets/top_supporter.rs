@@ -18,8 +18,10 @@ pub struct TopSupporterWidget;
 
 const PANEL: &str = "panel";
 const TITLE: &str = "title";
-/// Supporters kept per category and scope (the smallest leave first).
-const MAX_KEPT: usize = 2000;
+/// Supporters kept per category and scope (the smallest leave first): the card shows each
+/// board's leader, and a small state keeps every event cheap to count (the state is decoded
+/// and stored with each one).
+const MAX_KEPT: usize = 100;
 const X: f64 = 1440.0;
 const Y: f64 = 40.0;
 const W: f64 = 440.0;

@@ -66,3 +66,64 @@ async fn a_countdown_survives_sigkill_and_times_up_comes_by_itself() {
     let w = widget(&d, wid).await;
     assert!(w["state"]["paused_at_ms"].is_null(), "{w}");
 }
+
+fn props_of(w: &Value, name: &str) -> Value {
+    w["elements"]
+        .as_array()
+        .expect("elements")
+        .iter()
+        .find(|e| e["name"] == name)
+        .map(|e| e["properties"].clone())
+        .unwrap_or_else(|| panic!("no element {name}"))
+}
+
+/// A widget that lays itself out on every update (the top supporters card) keeps an element
+/// where the streamer moved and sized it, across its redraws and a SIGKILL.
+#[tokio::test]
+async fn a_moved_element_stays_put_when_its_widget_redraws() {
+    let mut d = Daemon::start();
+    let (_, w) = setup_widget(&d, "TopSupporterWidget", json!({})).await;
+    let wid = w["id"].as_u64().expect("id");
+    let before = props_of(&widget(&d, wid).await, "panel");
+    let (x, y) = (
+        before["position"]["x"].as_f64().unwrap(),
+        before["position"]["y"].as_f64().unwrap(),
+    );
+    let (s, r) = call(
+        &http(),
+        "PATCH",
+        &d.url(&format!("/api/widgets/{wid}/elements/panel")),
+        Some(json!({"properties": {"position": {"x": x - 400.0, "y": y + 300.0}, "size": {"width": 520, "height": 480}}})),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let (s, b) = execute(
+        &d,
+        wid,
+        "record_support",
+        json!({"category": "Cheer", "user": "Ann", "amount": 500}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    d.kill();
+    d.spawn();
+    let (s, b) = execute(
+        &d,
+        wid,
+        "record_support",
+        json!({"category": "Donation", "user": "Bo", "amount": 5}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let after = props_of(&widget(&d, wid).await, "panel");
+    assert_eq!(after["position"]["x"].as_f64(), Some(x - 400.0), "{after}");
+    assert_eq!(after["position"]["y"].as_f64(), Some(y + 300.0), "{after}");
+    assert_eq!(
+        after["size"],
+        json!({"width": 520, "height": 480}),
+        "{after}"
+    );
+    // The rows the streamer did not touch still follow the widget.
+    let row = props_of(&widget(&d, wid).await, "name_cheer_stream");
+    assert!(row["position"]["x"].as_f64().unwrap() > x, "{row}");
+}

@@ -58,6 +58,7 @@ pub fn manifest(r: &StoreReader, dashboards: Option<&[Id]>) -> Result<Manifest, 
                     visible: e.visible,
                     media: e.media,
                     media_pools: e.media_pools,
+                    placement: e.placement,
                 }
             })
             .collect();

@@ -99,6 +99,9 @@ pub struct BundleElement {
     pub media: MediaRoles,
     #[serde(default, skip_serializing_if = "MediaPools::is_empty")]
     pub media_pools: MediaPools,
+    /// The streamer's placement (offset, own size), so it survives the widget's redraws.
+    #[serde(default, skip_serializing_if = "crate::model::Placement::is_default")]
+    pub placement: crate::model::Placement,
 }
 
 /// How an import treats an item whose name is already taken.

@@ -485,6 +485,7 @@ impl Scratch {
         super::merge(&mut new.properties, &diff);
         new.behavior = be.behavior.clone();
         new.visible = be.visible;
+        new.placement = be.placement.clone();
         let mapped = |id: &Id| media_ids.get(id).copied().unwrap_or(*id);
         let mut assign: BTreeMap<String, Option<MediaAssign>> = new
             .media

@@ -412,6 +412,7 @@ mod tests {
             visible: false,
             media: Default::default(),
             media_pools: Default::default(),
+            placement: Default::default(),
         };
         e.media.insert("image".into(), pools[0]);
         e.media_pools.insert(

@@ -78,6 +78,7 @@ pub fn apply_change(e: &mut Element, c: &ElementChange) {
         e.visible = v;
     }
     merge(&mut e.properties, &c.properties);
+    e.placement.apply(&c.properties, &mut e.properties);
     for (role, id) in &c.media {
         e.media_pools.remove(role);
         match id {

@@ -225,6 +225,7 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                     }
                 })?;
                 merge(&mut new.properties, props);
+                new.placement.edited(&e.properties, props, &new.properties);
             }
             if let Some(b) = &patch.behavior {
                 crate::model::element_props::validate_behavior(b).map_err(|p| {
@@ -459,6 +460,7 @@ fn new_element(world: &World, id: Id, widget_id: Id, class: &str, t: ElementTemp
         behavior: t.behavior,
         visible: t.visible,
         media_pools: Default::default(),
+        placement: Default::default(),
     }
 }
 

@@ -39,6 +39,72 @@ pub struct Element {
     /// Roles holding several media; their current pick is in `media`.
     #[serde(default, skip_serializing_if = "MediaPools::is_empty")]
     pub media_pools: MediaPools,
+    /// Where the streamer moved or sized it, kept across the widget's own redraws.
+    #[serde(default, skip_serializing_if = "Placement::is_default")]
+    pub placement: Placement,
+}
+
+/// The streamer's own placement of an element: an offset from where its widget puts it and,
+/// once resized by hand, its size. A widget that lays itself out on every update (a
+/// leaderboard, a split list) would otherwise put a moved element back each time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    #[serde(default)]
+    pub dx: f64,
+    #[serde(default)]
+    pub dy: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<serde_json::Value>,
+}
+
+impl Placement {
+    pub fn is_default(&self) -> bool {
+        *self == Placement::default()
+    }
+
+    /// An edit by the streamer (`patch`, merged into `before` to give `after`): a position
+    /// change moves the offset by as much, a size is kept (`null` gives it back to the widget).
+    pub fn edited(&mut self, before: &Map, patch: &Map, after: &Map) {
+        let xy = |m: &Map, k: &str| {
+            m.get("position")
+                .and_then(|p| p.get(k))
+                .and_then(serde_json::Value::as_f64)
+        };
+        if patch.contains_key("position") {
+            if let (Some(a), Some(b)) = (xy(after, "x"), xy(before, "x")) {
+                self.dx += a - b;
+            }
+            if let (Some(a), Some(b)) = (xy(after, "y"), xy(before, "y")) {
+                self.dy += a - b;
+            }
+        }
+        if let Some(size) = patch.get("size") {
+            self.size = (!size.is_null())
+                .then(|| after.get("size").cloned())
+                .flatten();
+        }
+    }
+
+    /// A widget's own update of the element (`changed`: the properties it set) with the
+    /// streamer's placement applied on top.
+    pub fn apply(&self, changed: &Map, properties: &mut Map) {
+        if changed.contains_key("position")
+            && let Some(serde_json::Value::Object(pos)) = properties.get_mut("position")
+        {
+            for (k, d) in [("x", self.dx), ("y", self.dy)] {
+                if d != 0.0
+                    && let Some(v) = pos.get(k).and_then(serde_json::Value::as_f64)
+                {
+                    pos.insert(k.into(), crate::widgets::params::num_value(v + d));
+                }
+            }
+        }
+        if changed.contains_key("size")
+            && let Some(size) = &self.size
+        {
+            properties.insert("size".into(), size.clone());
+        }
+    }
 }
 
 /// Media as the overlay needs it to render an element.
@@ -115,5 +181,41 @@ impl ElementView {
     /// What the overlay actually shows.
     pub fn shown(&self) -> bool {
         self.visible && self.enabled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::props;
+
+    #[test]
+    fn a_moved_and_resized_element_stays_where_the_streamer_put_it() {
+        let mut p = Placement::default();
+        let before = props! {"position": {"x": 100, "y": 50, "z_index": 3}, "size": {"width": 400, "height": 60}};
+        let patch = props! {"position": {"x": 160, "y": 20}, "size": {"width": 500, "height": 60}};
+        let mut after = before.clone();
+        crate::engine::merge(&mut after, &patch);
+        p.edited(&before, &patch, &after);
+        assert_eq!((p.dx, p.dy), (60.0, -30.0));
+        // The widget redraws itself at its own place and size: the streamer's win.
+        let redraw = props! {"position": {"x": 100, "y": 116, "z_index": 3}, "size": {"width": 400, "height": 70}, "text": "x"};
+        let mut props = after.clone();
+        crate::engine::merge(&mut props, &redraw);
+        p.apply(&redraw, &mut props);
+        assert_eq!(
+            props["position"],
+            serde_json::json!({"x": 160, "y": 86, "z_index": 3})
+        );
+        assert_eq!(
+            props["size"],
+            serde_json::json!({"width": 500, "height": 60})
+        );
+        // A text-only update leaves the geometry alone; `size: null` gives the size back.
+        let mut again = props.clone();
+        p.apply(&props! {"text": "y"}, &mut again);
+        assert_eq!(again, props);
+        p.edited(&props, &props! {"size": null}, &props);
+        assert_eq!(p.size, None);
     }
 }

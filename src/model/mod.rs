@@ -13,7 +13,7 @@ pub mod patch;
 pub use alert::{AlertQueue, Playing, QueuedAlert};
 pub use audit::{Actor, AuditEntry, AuditSubject};
 pub use chat::{BindingPatch, ChatCommand, CommandPatch, EventBinding, EventKind, Permission};
-pub use element::{Element, ElementType, ElementView, MediaDetail};
+pub use element::{Element, ElementType, ElementView, MediaDetail, Placement};
 pub use event_log::{EventSource, LoggedEvent, NewEvent};
 /// role → pool of media for roles holding several.
 pub type MediaPools = BTreeMap<String, MediaPool>;

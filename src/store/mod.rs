@@ -400,6 +400,7 @@ mod tests {
             visible: false,
             media: Default::default(),
             media_pools: Default::default(),
+            placement: Default::default(),
         }
     }
 

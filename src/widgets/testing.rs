@@ -82,6 +82,7 @@ impl Harness {
             visible: t.visible,
             media: Default::default(),
             media_pools: Default::default(),
+            placement: Default::default(),
         });
     }
 

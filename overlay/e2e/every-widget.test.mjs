@@ -23,6 +23,8 @@ function parametersFor(cls, media) {
     WheelSpinnerWidget: { spin_duration_s: 2 },
     VideoPlayerWidget: { muted: true },
     ImageSequenceWidget: { images: [media.image.id] },
+    // All-time boards only: three rows fit above the ticker in the full screenshot.
+    TopSupporterWidget: { scope: 'AllTime' },
   }[cls] ?? {};
 }
 
@@ -39,6 +41,7 @@ const ARRANGE = {
   PollWidget: { move: [0, 290] },
   VideoPlayerWidget: { move: [160, 125], size: { video: { width: 480, height: 270 } } },
   ImageWidget: { move: [-520, 450], size: { image: { width: 220, height: 220 } } },
+  TopSupporterWidget: { move: [0, 690] },
 };
 
 async function arrange(call, w) {

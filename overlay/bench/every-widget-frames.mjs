@@ -9,7 +9,9 @@
 // p50/p95/p99 of requestAnimationFrame deltas over 8 s, and the idle floor of the same run: the
 // same page with an empty dashboard active, measured first.
 // FRAMES_EACH=gl (or cpu) instead measures each widget type alone on that renderer (2 s each),
-// to see which one costs the frames.
+// to see which one costs the frames. FRAMES_DIST=/path/to/dist serves that overlay bundle to the
+// page instead of the one built into the daemon (bench/dist-route.mjs): before/after a change
+// without rebuilding the daemon.
 import { rmSync } from 'node:fs';
 import { api, newWorkDir, startDaemon } from '../e2e/daemon.mjs';
 import { ALERTS, createEveryWidget, featureCalls, uploadSampleMedia } from '../e2e/every-widget.mjs';

@@ -6,6 +6,8 @@
 //     requestAnimationFrame deltas;
 //  2. nothing animating: rAF callbacks the page itself requests per second
 //     (goal 0), and the JS heap before/after 10,000 element updates.
+// FRAMES_DIST=/path/to/dist loads that bundle instead (bench/dist-route.mjs): copy dist/ aside
+// before a change, then run both bundles alternately in one sitting to compare.
 import { CHROMIUM_ARGS, SOFTWARE_GL_ARGS, launchBrowser } from '../e2e/helpers.mjs';
 import { startFixture } from '../e2e/fixture-server.mjs';
 import { distArgs, routeDist } from './dist-route.mjs';

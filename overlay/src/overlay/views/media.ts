@@ -151,6 +151,9 @@ export function containRect(vw: number, vh: number, bw: number, bh: number): { l
   return { left: (bw - width) / 2, top: (bh - height) / 2, width, height };
 }
 
+/** Alpha at or above this counts as opaque when probing a video's frames. */
+const OPAQUE_ALPHA = 250;
+
 export class VideoView extends PlaybackView<HTMLVideoElement> {
   readonly root = h('div', 'content content-video');
   protected readonly role = 'video' as const;
@@ -166,7 +169,7 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
   /** Whether the current video's frames are opaque; null until known. */
   private opaque: boolean | null = null;
   private shadowNode: HTMLDivElement | null = null;
-  private looks = { opaque: 0, transparent: 0, tries: 0 };
+  private looks = { opaque: 0, transparent: 0, tries: 0, transparentAt: -1 };
   private probeTimer: ReturnType<typeof setTimeout> | null = null;
 
   protected createMedia(): HTMLVideoElement {
@@ -175,9 +178,14 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
     v.disablePictureInPicture = true;
     // Probed once it has a frame (see probe): the filter stays until the picture is known opaque.
     v.addEventListener('loadeddata', () => this.probe(v));
+    v.addEventListener('playing', () => {
+      if (this.opaque !== null || this.probeTimer !== null) return;
+      this.looks.tries = 0; // undecided while it stood still: look again now that it plays
+      this.probe(v);
+    });
     v.addEventListener('emptied', () => {
       this.stopProbing();
-      this.looks = { opaque: 0, transparent: 0, tries: 0 };
+      this.looks = { opaque: 0, transparent: 0, tries: 0, transparentAt: -1 };
       if (this.opaque !== null) {
         this.opaque = null;
         this.onRestyle?.();
@@ -215,10 +223,10 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
   }
 
   /**
-   * Looks at one frame, downscaled, every quarter second from loadeddata on until it is
-   * decided (10 s at most): opaque after three opaque looks, transparent after two looks
-   * with a transparent pixel (a first frame can be drawn half-decoded once). Until then, and
-   * for good when transparent, the filter stays.
+   * Looks at one frame, downscaled, every quarter second from loadeddata (and again from
+   * each start of playback) until it is decided, 10 s at most each time: opaque after three
+   * opaque looks, transparent after transparent pixels on two different frames. Until then,
+   * and for good when transparent, the filter stays.
    */
   private probe(v: HTMLVideoElement): void {
     this.stopProbing();
@@ -241,11 +249,16 @@ export class VideoView extends PlaybackView<HTMLVideoElement> {
         this.opaque = false; // e.g. a cross-origin video: keep the filter
         return;
       }
-      if (max > 0 && min < 255 && ++this.looks.transparent >= 2) {
-        this.opaque = false;
-        return;
+      // Transparent on two different frames: a first frame can be drawn half-decoded. An
+      // alpha channel that is lossily coded but meant opaque reads 250..255: that is opaque.
+      if (max > 0 && min < OPAQUE_ALPHA && v.currentTime !== this.looks.transparentAt) {
+        this.looks.transparentAt = v.currentTime;
+        if (++this.looks.transparent >= 2) {
+          this.opaque = false;
+          return;
+        }
       }
-      if (min === 255 && ++this.looks.opaque >= 3) {
+      if (min >= OPAQUE_ALPHA && ++this.looks.opaque >= 3) {
         this.opaque = true;
         this.onRestyle?.();
         return;

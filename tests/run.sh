@@ -44,7 +44,7 @@ cargo test --workspace
 # 5. Browser side: unit tests, then real Chromium against the daemon built above.
 step "overlay/admin unit tests (vitest)"
 (cd overlay && npm test)
-step "browser tests (Chromium + daemon + a real OBS for the settings page)"
+step "browser tests (Chromium + daemon + a real OBS for the settings and every-widget pages)"
 cargo build -p stagehand-obs --example test_obs --features test-obs
 cargo build -p stagehand-twitch --example fake_twitch --features fake-server
 (cd overlay && STAGEHAND_BIN="$top/target/debug/stagehand" npm run e2e)

@@ -191,8 +191,7 @@ pub fn plan_import(
                 wtype.map_text_media(&mut given, &mut |id| {
                     Some(media_ids.get(&id).copied().unwrap_or(id))
                 });
-                new.widget_parameters = params::validate_in(&specs, &given, &s.world)
-                    .and_then(|v| wtype.check_parameters(&v, &s.world).map(|()| v))
+                new.widget_parameters = widgets::checked_params(wtype, &given, &s.world)
                     .map_err(|e| EngineError::param(&format!("{field}.widget_parameters"), e))?;
                 new.state = w.state.clone();
                 s.write(Write::Widget(id, Some(new)));

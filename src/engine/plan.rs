@@ -7,7 +7,7 @@ use super::writes::{Plan, merge};
 use super::{EngineError, Request, apply_change, chat_plan, media_plan};
 use crate::model::{Dashboard, Element, ElementChange, Id, Kind, Map, Timer, Widget};
 use crate::store::Write;
-use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType, params};
+use crate::widgets::{self, FeatureCtx, FeatureError, Outcome, WidgetType};
 use crate::widgets::{ElementTemplate, FollowUpAction};
 use std::collections::{BTreeMap, HashSet};
 
@@ -110,22 +110,10 @@ pub fn plan(world: &World, req: &Request, now_ms: u64, seed: u64) -> Result<Plan
                 effects: Vec::new(),
             };
             if let Some(patch) = widget_parameters {
-                let specs = wtype.parameters();
-                new.widget_parameters = params::validate_patch(&specs, &w.widget_parameters, patch)
-                    .and_then(|v| params::check_media(&specs, &v, world).map(|()| v))
-                    .and_then(|v| wtype.check_parameters(&v, world).map(|()| v))
-                    .map_err(|e| EngineError::param("widget_parameters", e))?;
-                let elements = world.elements_of(*id);
-                let ctx = FeatureCtx {
-                    params: &new.widget_parameters,
-                    state: &new.state,
-                    elements: &elements,
-                    now_ms,
-                    seed,
-                    media: world,
-                };
-                let outcome = wtype.parameters_changed(&ctx).map_err(feature_error)?;
-                plan.writes = outcome_writes(world, &new, outcome, now_ms)?;
+                new.widget_parameters =
+                    widgets::patched_params(wtype, &w.widget_parameters, patch, world)
+                        .map_err(|e| EngineError::param("widget_parameters", e))?;
+                plan.writes = redrawn(world, wtype, &new, now_ms, seed)?;
             }
             plan.writes.push(Write::Widget(*id, Some(new)));
             Ok(plan)
@@ -298,7 +286,21 @@ pub(super) fn plan_history(
     new.state = wtype
         .history(&w.widget_parameters, &w.state, &events, now_ms)
         .map_err(feature_error)?;
-    let elements = world.elements_of(id);
+    let mut writes = redrawn(world, wtype, &new, now_ms, seed)?;
+    writes.push(Write::Widget(id, Some(new)));
+    Ok(writes)
+}
+
+/// The element writes of `new` (its parameters or state just changed) redrawing itself
+/// through its `parameters_changed`.
+fn redrawn(
+    world: &World,
+    wtype: &dyn WidgetType,
+    new: &Widget,
+    now_ms: u64,
+    seed: u64,
+) -> Result<Vec<Write>, EngineError> {
+    let elements = world.elements_of(new.id);
     let ctx = FeatureCtx {
         params: &new.widget_parameters,
         state: &new.state,
@@ -308,9 +310,7 @@ pub(super) fn plan_history(
         media: world,
     };
     let outcome = wtype.parameters_changed(&ctx).map_err(feature_error)?;
-    let mut writes = outcome_writes(world, &new, outcome, now_ms)?;
-    writes.push(Write::Widget(id, Some(new)));
-    Ok(writes)
+    outcome_writes(world, new, outcome, now_ms)
 }
 
 /// A widget's error as the engine reports it (also for the Alerts page's dry-run preview).
@@ -398,8 +398,7 @@ fn create_widget(
                 .join(", ")
         ),
     })?;
-    let params = params::validate_in(&wtype.parameters(), input, world)
-        .and_then(|v| wtype.check_parameters(&v, world).map(|()| v))
+    let params = widgets::checked_params(wtype, input, world)
         .map_err(|e| EngineError::param("widget_parameters", e))?;
     let state = wtype.initial_state(&params).map_err(feature_error)?;
     let templates = wtype.elements(&params).map_err(feature_error)?;

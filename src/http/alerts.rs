@@ -378,7 +378,7 @@ pub async fn preview(
     State(app): State<AppState>,
     JsonBody(p): JsonBody<PreviewRequest>,
 ) -> Result<Json<Preview>, ApiError> {
-    use crate::widgets::{AlertOp, params};
+    use crate::widgets::AlertOp;
     let reader = app.store.read()?;
     let w = reader.widget(p.widget_id)?.ok_or_else(|| {
         ApiError::not_found(format!("no widget {}", p.widget_id)).field("widget_id")
@@ -408,11 +408,9 @@ pub async fn preview(
         None => triggers.first().ok_or_else(not_alert)?,
     };
     let library = Library(&reader);
-    let specs = wtype.parameters();
-    let parameters = params::validate_patch(&specs, &w.widget_parameters, &p.parameters)
-        .and_then(|v| params::check_media(&specs, &v, &library).map(|()| v))
-        .and_then(|v| wtype.check_parameters(&v, &library).map(|()| v))
-        .map_err(|e| ApiError::validation(format!("parameters.{}", e.field), e.message))?;
+    let parameters =
+        crate::widgets::patched_params(wtype, &w.widget_parameters, &p.parameters, &library)
+            .map_err(|e| ApiError::validation(format!("parameters.{}", e.field), e.message))?;
     let spec = wtype
         .features(&parameters)
         .into_iter()

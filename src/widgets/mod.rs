@@ -97,6 +97,33 @@ pub fn feature_of(widget: &crate::model::Widget, feature: &str) -> Option<Featur
         .find(|f| f.name == feature)
 }
 
+/// A new widget's parameters as they are saved: validated by the type's specs, the media
+/// they name checked against the library, then the widget's own checks.
+pub fn checked_params(
+    wtype: &dyn WidgetType,
+    input: &Map,
+    media: &dyn params::MediaLibrary,
+) -> Result<Map, ParamError> {
+    let v = params::validate_in(&wtype.parameters(), input, media)?;
+    wtype.check_parameters(&v, media)?;
+    Ok(v)
+}
+
+/// `patch` over a widget's `current` parameters, checked as [`checked_params`] checks a new
+/// widget's (a save, and the alert preview of unsaved edits).
+pub fn patched_params(
+    wtype: &dyn WidgetType,
+    current: &Map,
+    patch: &Map,
+    media: &dyn params::MediaLibrary,
+) -> Result<Map, ParamError> {
+    let specs = wtype.parameters();
+    let v = params::validate_patch(&specs, current, patch)?;
+    params::check_media(&specs, &v, media)?;
+    wtype.check_parameters(&v, media)?;
+    Ok(v)
+}
+
 /// An element a widget instance has: from its template at creation, or created later by
 /// one of its features (a wheel segment per option).
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use stagehand_twitch::fake::{FakeTwitchServer, FakeUser};
 use std::collections::HashMap;
 use std::time::Duration;
-use support::{Daemon, WsClient, call, http};
+use support::{Daemon, WsClient, call, http, png, upload};
 
 /// Every alert plays 0.15 s (a variation that always matches), so 50 take seconds, not minutes.
 const QUICK: &str = "amount >= 0: duration 0.15";
@@ -461,35 +461,12 @@ async fn the_alerts_page_pauses_reorders_skips_and_clears_the_live_queue() {
     assert_eq!((s, e["error"]["field"].as_str()), (404, Some("action")));
 }
 
-fn png(seed: u8) -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(8, 8, |x, y| {
-        image::Rgba([seed, x as u8 * 30, y as u8 * 30, 255])
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .expect("png");
-    out
-}
-
-async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let resp = http()
-        .post(d.url("/api/media"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let v: Value = resp.json().await.expect("json");
-    v["id"].as_u64().expect("media id")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn variations_pick_their_media_the_preview_shows_it_and_a_deleted_file_skips_the_alert() {
     let d = Daemon::start();
     let (a, b) = (
-        upload(&d, "big-a.png", png(1)).await,
-        upload(&d, "big-b.png", png(2)).await,
+        upload(&d, "big-a.png", png(8, 8, 1)).await,
+        upload(&d, "big-b.png", png(8, 8, 2)).await,
     );
     let rules = format!(
         "amount >= 100: image {a}|{b}, duration 0.3, headline \"{{user}} is a legend!\"\namount >= 0: duration 0.3"

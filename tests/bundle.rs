@@ -8,30 +8,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::io::Write;
-use support::{Daemon, call, execute, http};
-
-fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(w, h, |x, y| {
-        image::Rgba([(x * 7) as u8 ^ seed, (y * 5) as u8, 200, 255])
-    });
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .expect("png");
-    out
-}
-
-async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let resp = http()
-        .post(d.url("/api/media"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let v: Value = resp.json().await.expect("json");
-    v["id"].as_u64().expect("media id")
-}
+use support::{Daemon, call, execute, http, png, upload};
 
 async fn post_json(d: &Daemon, path: &str, body: Value) -> Value {
     let (s, v) = call(&http(), "POST", &d.url(path), Some(body)).await;

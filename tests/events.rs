@@ -36,6 +36,43 @@ async fn until(d: &Daemon, path: &str, done: impl Fn(&Value) -> bool) -> Value {
     panic!("{path} never got there: {}", get(d, path).await);
 }
 
+/// A widget of `class` on dashboard `dash`; its id.
+async fn add_widget(d: &Daemon, class: &str, name: &str, dash: &Value) -> u64 {
+    let body = json!({"widget_class": class, "name": name, "dashboard_ids": [dash]});
+    post(d, "/api/widgets", body).await["id"]
+        .as_u64()
+        .expect("widget id")
+}
+
+/// An event as the log stores it, for data files written before the daemon starts.
+fn logged(
+    id: u64,
+    at_ms: u64,
+    kind: EventKind,
+    user: &str,
+    amount: f64,
+    source: EventSource,
+) -> Write {
+    Write::Event(LoggedEvent {
+        id,
+        at_ms,
+        event: NewEvent {
+            kind,
+            user: user.into(),
+            login: user.to_lowercase(),
+            amount,
+            currency: if kind == EventKind::Donation {
+                "USD".into()
+            } else {
+                String::new()
+            },
+            message: String::new(),
+            detail: String::new(),
+            source,
+        },
+    })
+}
+
 fn text_of(d: &Value, widget: u64, name: &str) -> String {
     d["elements"]
         .as_array()
@@ -57,22 +94,8 @@ async fn twitch_events_are_logged_once_and_feed_the_event_widgets() {
         ("STAGEHAND__TWITCH__IRC_ADDR", addr.as_str()),
     ]);
     let dash = post(&d, "/api/dashboards", json!({"name": "Main"})).await["id"].clone();
-    let list = post(
-        &d,
-        "/api/widgets",
-        json!({"widget_class": "EventListWidget", "name": "Events", "dashboard_ids": [dash]}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    let top = post(
-        &d,
-        "/api/widgets",
-        json!({"widget_class": "TopSupporterWidget", "name": "Top", "dashboard_ids": [dash]}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
+    let list = add_widget(&d, "EventListWidget", "Events", &dash).await;
+    let top = add_widget(&d, "TopSupporterWidget", "Top", &dash).await;
     irc.wait_for_join("streamer").await;
 
     let ann = FakeUser::new("ann").display_name("Ann").id("1");
@@ -307,20 +330,14 @@ async fn events_older_than_the_retention_leave_at_start_up() {
     {
         let store = Store::open(&data).unwrap();
         let ev = |id: u64, at_ms: u64| {
-            Write::Event(LoggedEvent {
+            logged(
                 id,
                 at_ms,
-                event: NewEvent {
-                    kind: EventKind::Cheer,
-                    user: format!("fan{id}"),
-                    login: format!("fan{id}"),
-                    amount: 100.0,
-                    currency: String::new(),
-                    message: String::new(),
-                    detail: String::new(),
-                    source: EventSource::TwitchChat,
-                },
-            })
+                EventKind::Cheer,
+                &format!("fan{id}"),
+                100.0,
+                EventSource::TwitchChat,
+            )
         };
         store
             .commit(&[
@@ -358,26 +375,8 @@ async fn widgets_added_later_start_from_the_logs_history() {
     let (hour, now) = (3_600_000u64, stagehand::model::now_ms());
     {
         let store = Store::open(&data).unwrap();
-        let ev = |id: u64, at_ms: u64, kind: EventKind, user: &str, amount: f64| {
-            Write::Event(LoggedEvent {
-                id,
-                at_ms,
-                event: NewEvent {
-                    kind,
-                    user: user.into(),
-                    login: user.to_lowercase(),
-                    amount,
-                    currency: if kind == EventKind::Donation {
-                        "USD".into()
-                    } else {
-                        String::new()
-                    },
-                    message: String::new(),
-                    detail: String::new(),
-                    source: EventSource::Api,
-                },
-            })
-        };
+        let ev =
+            |id, at_ms, kind, user, amount| logged(id, at_ms, kind, user, amount, EventSource::Api);
         store
             .commit(&[
                 // Last week's stream.
@@ -393,22 +392,8 @@ async fn widgets_added_later_start_from_the_logs_history() {
     let data_dir = data.to_string_lossy().to_string();
     let d = Daemon::start_with(&[("STAGEHAND__STORAGE__DATA_DIR", data_dir.as_str())]);
     let dash = post(&d, "/api/dashboards", json!({"name": "Show"})).await["id"].clone();
-    let top = post(
-        &d,
-        "/api/widgets",
-        json!({"widget_class": "TopSupporterWidget", "name": "Top", "dashboard_ids": [dash]}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
-    let list = post(
-        &d,
-        "/api/widgets",
-        json!({"widget_class": "EventListWidget", "name": "Recent", "dashboard_ids": [dash]}),
-    )
-    .await["id"]
-        .as_u64()
-        .unwrap();
+    let top = add_widget(&d, "TopSupporterWidget", "Top", &dash).await;
+    let list = add_widget(&d, "EventListWidget", "Recent", &dash).await;
     let board = get(&d, &format!("/api/widgets/{top}")).await;
     assert_eq!(text_of(&board, top, "name_cheer_all"), "Oldie");
     assert_eq!(text_of(&board, top, "amount_cheer_all"), "5000 bits");

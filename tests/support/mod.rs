@@ -195,6 +195,31 @@ pub async fn call(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// A small PNG whose pixels depend on `seed` (distinct files for the media library).
+pub fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        image::Rgba([(x * 7) as u8 ^ seed, (y * 5) as u8, 200, 255])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+/// Uploads `bytes` as `name` to the media library; its id.
+pub async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let resp = http()
+        .post(d.url("/api/media"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let v: Value = resp.json().await.expect("json");
+    v["id"].as_u64().expect("media id")
+}
+
 /// Creates and activates a dashboard, then a widget on it; returns (dashboard id, widget json).
 pub async fn setup_widget(d: &Daemon, class: &str, params: Value) -> (u64, Value) {
     let c = http();

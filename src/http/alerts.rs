@@ -175,12 +175,11 @@ pub async fn test_alert(
         ))
         .field("kind"));
     }
-    let parameters = args;
     for id in &widgets {
         let req = Request::Execute {
             widget_id: *id,
             feature: feature.to_string(),
-            parameters: parameters.clone(),
+            parameters: args.clone(),
             seed: None,
         };
         app.engine.call(Actor::Admin, req).await?;

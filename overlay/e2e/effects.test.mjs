@@ -16,46 +16,80 @@ const element = (id, name, type, properties = {}, behavior = {}, extra = {}) => 
   visible: extra.visible ?? true, enabled: true, media_details: extra.media ?? [],
 });
 
-async function open() {
+/** The overlay; `particles` forces a particle backend (effects/new-swarm.ts), else the page picks. */
+async function open(particles) {
   const page = await browser.newPage();
   const next = fixture.nextClient();
-  await page.goto(`${fixture.base}/overlay/`);
+  await page.goto(`${fixture.base}/overlay/${particles ? `?particles=${particles}` : ''}`);
   const client = await next;
   await addBackdrop(page);
   return [page, client];
 }
 
-const painted = (page, name) => page.$eval(`${el(name)} canvas`, (c) => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 64) if (d[i] > 0) n++;
-  return n;
-});
-
-for (const effect of ['confetti', 'hearts', 'rain', 'fireworks', 'snow']) {
-  test(`animation effect "${effect}" draws while shown and clears on hide`, async () => {
-    const [page, client] = await open();
-    const props = { effect, duration_s: 3, trigger_id: 1, colors: ['#FF4D7A', '#FFC23C', '#3BA7FF'] };
-    const fx = (visible) => element(1, effect, 'animation', props, { entrance: 'none', exit: { type: 'fade', duration: 0.2 } }, { visible });
-    client.snapshot([fx(true), element(2, 'caption', 'text', { text: `effect: ${effect}`, font_size: 40, position: { x: 60, y: 960 } })]);
-    await page.waitForSelector(`${el(effect)}[data-effect="${effect}"]`);
-    await page.waitForFunction((n) => {
-      const c = document.querySelector(`.element[data-name="${n}"] canvas`);
-      if (!c) return false;
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let k = 0;
-      for (let i = 3; i < d.length; i += 64) if (d[i] > 0) k++;
-      return k > 40;
-    }, effect, { timeout: 10_000 });
-    await page.waitForTimeout(effect === 'fireworks' ? 1900 : 900); // let the effect develop for the picture
-    await page.screenshot({ path: join(artifactsDir(), `overlay-effect-${effect}.png`) });
-    client.update('hide', fx(false));
-    await page.waitForFunction((n) => document.querySelector(`.element[data-name="${n}"]`).style.display === 'none', effect);
-    assert.equal(await painted(page, effect), 0, 'cleared after hide');
-    assert.deepEqual(page.logs.filter((l) => l.includes('pageerror')), []);
-    await page.close();
+/**
+ * How much of the element's effect is on screen: visible particle nodes (the dom backend) or
+ * painted samples of its canvas (the canvas backend).
+ */
+const shown = (page, name) => page.evaluate((n) => {
+  const root = document.querySelector(`.element[data-name="${n}"]`);
+  const nodes = [...root.querySelectorAll('.fx-p')].filter((p) => {
+    const r = p.getBoundingClientRect();
+    return Number(getComputedStyle(p).opacity) > 0.05 && r.right > 0 && r.left < 1920 && r.bottom > 0 && r.top < 1080;
   });
+  const c = root.querySelector('canvas');
+  let painted = 0;
+  if (c) {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 64) if (d[i] > 0) painted++;
+  }
+  return { nodes: nodes.length, painted, running: [...root.querySelectorAll('.fx-p')].filter((p) => p.getAnimations().some((a) => a.playState === 'running')).length };
+}, name);
+
+// Without a GPU (these tests) the page draws particles on a canvas; with GPU compositing, as
+// in OBS, it flies them as composited nodes. Both backends, every effect.
+for (const particles of ['canvas', 'dom']) {
+  for (const effect of ['confetti', 'hearts', 'rain', 'fireworks', 'snow']) {
+    test(`animation effect "${effect}" (${particles} particles) flies while shown and clears on hide`, async () => {
+      const [page, client] = await open(particles === 'canvas' ? undefined : particles);
+      assert.equal(await page.evaluate(() => document.body.dataset.particles), particles);
+      const props = { effect, duration_s: 3, trigger_id: 1, colors: ['#FF4D7A', '#FFC23C', '#3BA7FF'] };
+      const fx = (visible) => element(1, effect, 'animation', props, { entrance: 'none', exit: { type: 'fade', duration: 0.2 } }, { visible });
+      client.snapshot([fx(true), element(2, 'caption', 'text', { text: `effect: ${effect}`, font_size: 40, position: { x: 60, y: 960 } })]);
+      await page.waitForSelector(`${el(effect)}[data-effect="${effect}"]`);
+      const enough = (s) => (particles === 'dom' ? s.nodes > 5 : s.painted > 40);
+      for (let i = 0; !enough(await shown(page, effect)); i++) {
+        assert.ok(i < 100, `nothing of ${effect} on screen`);
+        await page.waitForTimeout(100);
+      }
+      if (particles === 'dom') {
+        // The compositor moves them: no frame callbacks from the page for any of it.
+        const s = await shown(page, effect);
+        assert.ok(s.running > 5, `${s.running} particles animated`);
+      }
+      await page.waitForTimeout(effect === 'fireworks' ? 1900 : 900); // let the effect develop for the picture
+      assert.ok(enough(await shown(page, effect)));
+      await page.screenshot({ path: join(artifactsDir(), `overlay-effect-${effect}${particles === 'dom' ? '-dom' : ''}.png`) });
+      client.update('hide', fx(false));
+      await page.waitForFunction((n) => document.querySelector(`.element[data-name="${n}"]`).style.display === 'none', effect);
+      assert.deepEqual(await shown(page, effect), { nodes: 0, painted: 0, running: 0 }, 'cleared after hide');
+      assert.deepEqual(page.logs.filter((l) => l.includes('pageerror')), []);
+      await page.close();
+    });
+  }
 }
+
+test('effects piled up share the page\'s particle budget; the overlay keeps flying the rest', async () => {
+  const [page, client] = await open('dom');
+  const fx = (id, effect) => element(id, effect, 'animation', { effect, duration_s: 20, count: 600, particle_count: 1000, intensity: 'high', trigger_id: 1 }, { entrance: 'none' });
+  client.snapshot(['confetti', 'hearts', 'rain', 'fireworks', 'snow'].map((e, i) => fx(i + 1, e)));
+  await page.waitForFunction(() => document.querySelectorAll('.fx-p').length > 100);
+  await page.waitForTimeout(1500);
+  const total = await page.evaluate(() => document.querySelectorAll('.fx-p').length);
+  assert.ok(total > 100 && total <= 320, `${total} particles on the page (budget 320)`);
+  // Every effect got some of it, none was starved by the first.
+  for (const e of ['confetti', 'snow']) assert.ok((await page.locator(`${el(e)} .fx-p`).count()) > 0, e);
+  await page.close();
+});
 
 test('spin wheel lands exactly on the server-chosen segment; unknown effect renders nothing', async () => {
   const [page, client] = await open();
@@ -68,7 +102,7 @@ test('spin wheel lands exactly on the server-chosen segment; unknown effect rend
   await page.waitForSelector(`${el('wheel')} .spin[data-state="landed"]`);
   assert.equal(await page.getAttribute(`${el('wheel')} .spin`, 'data-result'), '4');
   assert.equal(await page.getAttribute(el('mystery'), 'data-effect'), 'laser-show');
-  assert.equal(await page.locator(`${el('mystery')} canvas`).count(), 0);
+  assert.equal(await page.locator(`${el('mystery')} canvas, ${el('mystery')} .fx-p`).count(), 0);
   assert.equal(page.logs.filter((l) => l.includes('unknown animation effect "laser-show"')).length, 1);
   await page.screenshot({ path: join(artifactsDir(), 'overlay-effect-spin.png') });
   client.update('update', wheel(2, 1));
@@ -113,7 +147,7 @@ test('stack lays out children in order; canvas effects; entrance/exit/loop kinds
     assert.equal(await page.getAttribute(el(name), 'data-effect'), effect);
   }
   await page.waitForTimeout(1000);
-  assert.ok((await painted(page, 'eq')) > 20);
+  assert.ok((await shown(page, 'eq')).painted > 20);
   await page.screenshot({ path: join(artifactsDir(), 'overlay-stack-loops-canvas.png') });
 
   // Exit kinds: hide all four; each ends display:none.

@@ -1,5 +1,5 @@
 // Confetti choreography as data (pure): when to fire which burst. The DOM side
-// feeds each burst to canvas-confetti. Intensity scales count, spread and speed.
+// (effects/confetti.ts) flies each burst's particles. Intensity scales count, spread and speed.
 import { clamp, num, str } from './props';
 import type { Dict } from './types';
 

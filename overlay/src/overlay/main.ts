@@ -2,6 +2,7 @@
 // data-connected / data-seq attributes (PROTOCOL.md "Overlay DOM").
 import './overlay.css';
 import { chatLog } from './chat-log';
+import { backend } from './effects/new-swarm';
 import { OverlayConnection, overlayUrl } from './connection';
 import { warn } from './log';
 import { Renderer } from './renderer';
@@ -11,6 +12,8 @@ import type { Frame } from './types';
 function start(): void {
   const body = document.body;
   body.dataset.connected = 'false';
+  // Decided once, before any effect plays (the probe stalls a GPU page for a moment).
+  body.dataset.particles = backend();
   const renderer = new Renderer(mountStage());
 
   const onFrame = (frame: Frame): void => {

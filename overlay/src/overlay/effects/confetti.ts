@@ -1,111 +1,85 @@
-// "confetti": canvas-confetti bursts planned by confetti-plan.ts, on a
-// full-stage canvas created on first use; replayed on every trigger.
-import confetti from 'canvas-confetti';
-import { h } from '../dom';
-import { warn } from '../log';
-import { planConfetti } from '../confetti-plan';
+// "confetti": the bursts confetti-plan.ts choreographs, each particle flown by the compositor
+// (effects/swarm.ts) along the path canvas-confetti's physics gives it: launched at an angle
+// within the burst's spread, slowed by `decay` every tick, falling at `gravity`, drifting,
+// and fluttering (a flip about each axis) while it fades. Replayed on every trigger.
+import { planConfetti, type Burst } from '../confetti-plan';
 import { STAGE_HEIGHT, STAGE_WIDTH } from '../style';
 import type { OverlayElement } from '../types';
+import { type Pose, simulate } from './flight';
+import { pick } from './palette';
 import { type EffectContext, type EffectInstance, registerEffect } from './registry';
+import { newSwarm } from './new-swarm';
+import { type Flight, fit, type Look, type Swarm } from './swarm';
 
-type Cannon = ReturnType<typeof confetti.create>;
+/** canvas-confetti moves a particle once per 60 Hz tick. */
+const TICK_HZ = 60;
+const DEG = 180 / Math.PI;
+
+function lookOf(shape: Burst['shapes'][number], color: string, scalar: number): Look {
+  if (shape === 'circle') return { kind: 'circle', color, width: 8 * scalar, height: 8 * scalar };
+  if (shape === 'star') return { kind: 'star', color, width: 13 * scalar, height: 13 * scalar };
+  return { kind: 'rect', color, width: 9 * scalar, height: 6 * scalar };
+}
+
+/** One particle of `burst` on a stage of width x height (pure apart from Math.random). */
+export function confettiFlight(burst: Burst, width: number, height: number): Flight {
+  const spread = burst.spread / DEG;
+  const angle = -burst.angle / DEG + (0.5 * spread - Math.random() * spread);
+  let x = burst.origin.x * width;
+  let y = burst.origin.y * height;
+  let velocity = burst.startVelocity * 0.5 + Math.random() * burst.startVelocity;
+  let wobble = Math.random() * 10;
+  const wobbleSpeed = Math.min(0.11, Math.random() * 0.1 + 0.05);
+  let tilt = (Math.random() * 0.5 + 0.25) * Math.PI;
+  const rot = Math.random() * 360;
+  const gravity = burst.gravity * 3;
+  let tick = 0;
+  const tickOnce = (): void => {
+    x += Math.cos(angle) * velocity + burst.drift;
+    y += Math.sin(angle) * velocity + gravity;
+    velocity *= burst.decay;
+    wobble += wobbleSpeed;
+    tilt += 0.1;
+    tick++;
+  };
+  const poses = simulate(
+    (dt) => {
+      for (let k = Math.round(dt * TICK_HZ); k > 0 && tick < burst.ticks; k--) tickOnce();
+      return tick < burst.ticks;
+    },
+    (): Pose => ({ x, y, rot, tilt: tilt * DEG, turn: wobble * DEG, alpha: 1 - tick / burst.ticks }),
+    burst.ticks / TICK_HZ + 1,
+  );
+  const shape = pick(burst.shapes, Math.random());
+  return { look: lookOf(shape, pick(burst.colors, Math.random()), burst.scalar), poses };
+}
 
 class Confetti implements EffectInstance {
-  private canvas: HTMLCanvasElement | null = null;
-  private cannon: Cannon | null = null;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Bursts still in the air; the canvas is hidden once none are (see CanvasRunner.show). */
-  private flying = 0;
-  private round = 0;
+  private readonly swarm: Swarm;
 
-  constructor(private readonly ctx: EffectContext) {}
-
-  private ensureCannon(): Cannon {
-    if (this.cannon) return this.cannon;
-    const canvas = h('canvas', 'effect-canvas');
-    canvas.width = STAGE_WIDTH;
-    canvas.height = STAGE_HEIGHT;
-    this.ctx.root.append(canvas);
-    this.canvas = canvas;
-    this.cannon = confetti.create(canvas, { resize: false, useWorker: false, disableForReducedMotion: false });
-    return this.cannon;
+  constructor(private readonly ctx: EffectContext) {
+    this.swarm = newSwarm(ctx.root, STAGE_WIDTH, STAGE_HEIGHT);
   }
 
   play(el: OverlayElement): void {
-    this.clearTimers();
-    const cannon = this.ensureCannon();
-    const round = this.round;
+    // A new trigger replaces the stream still to come; what is in the air keeps falling.
+    this.swarm.stop();
     for (const burst of planConfetti(el.properties, { reducedMotion: this.ctx.reducedMotion })) {
-      const { at, ...options } = burst;
-      const go = (): void => {
-        if (round !== this.round) return;
-        try {
-          const landed = cannon(options);
-          if (!landed) return;
-          this.flying++;
-          this.show(true);
-          const done = (): void => {
-            if (round !== this.round) return;
-            this.flying = Math.max(0, this.flying - 1);
-            this.hideIfIdle();
-          };
-          void landed.then(done, done);
-        } catch (e) {
-          warn('confetti burst failed', e);
-        }
-      };
-      if (at <= 0) {
-        go();
-        continue;
-      }
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        go();
-      }, at);
-      this.timers.add(t);
+      this.swarm.at(burst.at, (room) => Array.from({ length: fit(burst.particleCount, room) }, () => confettiFlight(burst, STAGE_WIDTH, STAGE_HEIGHT)));
     }
   }
 
   stop(): void {
     // No new bursts; particles already in the air fade with the exit animation.
-    this.clearTimers();
-    this.hideIfIdle();
+    this.swarm.stop();
   }
 
   clear(): void {
-    this.clearTimers();
-    this.cannon?.reset();
-    // reset() drops the bursts in the air without settling their promises.
-    this.round++;
-    this.flying = 0;
-    this.show(false);
-  }
-
-  /**
-   * An idle canvas is hidden: a shown one stays a full-stage layer that the compositor
-   * blends on every frame anything else on the stage moves, even when it holds nothing.
-   */
-  private show(on: boolean): void {
-    if (this.canvas) this.canvas.style.visibility = on ? '' : 'hidden';
-  }
-
-  private hideIfIdle(): void {
-    if (this.flying === 0 && this.timers.size === 0) this.show(false);
+    this.swarm.clear();
   }
 
   destroy(): void {
-    this.clear();
-    this.cannon = null;
-    if (this.canvas) {
-      this.canvas.width = 0;
-      this.canvas.remove();
-    }
-    this.canvas = null;
-  }
-
-  private clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.swarm.destroy();
   }
 }
 

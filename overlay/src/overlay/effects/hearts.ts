@@ -2,13 +2,13 @@
 // out near the top. Properties: count (40), duration_s (3), size (44), colors.
 import { num } from '../props';
 import { colorList, HEARTS, pick } from './palette';
-import { ParticleEffect, rand } from './particles';
+import { ParticleEffect, rand, sprite } from './particles';
 import { registerEffect } from './registry';
-import { sprite } from './runner';
+import type { Look } from './swarm';
 
 const SPRITE = 96;
 
-function heart(color: string): HTMLCanvasElement {
+function heart(color: string): Pick<Look, 'kind' | 'src'> {
   return sprite(SPRITE, (g, s) => {
     const path = new Path2D();
     const k = s / 100;
@@ -39,7 +39,7 @@ registerEffect('animation', {
   name: 'hearts',
   fullStage: true,
   create(ctx) {
-    let sprites: HTMLCanvasElement[] = [];
+    let sprites: Array<Pick<Look, 'kind' | 'src'>> = [];
     let key = '';
     let size = 44;
     return new ParticleEffect(ctx, {

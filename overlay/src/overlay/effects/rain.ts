@@ -7,13 +7,13 @@ import { num, str } from '../props';
 import { loadedImage } from '../preload';
 import { mediaFor } from '../props';
 import { pick } from './palette';
-import { ParticleEffect, rand } from './particles';
+import { ParticleEffect, rand, sprite } from './particles';
 import { registerEffect } from './registry';
-import { sprite } from './runner';
+import type { Look } from './swarm';
 
 const SPRITE = 112;
 
-function coin(): HTMLCanvasElement {
+function coin(): Pick<Look, 'kind' | 'src'> {
   return sprite(SPRITE, (g, s) => {
     const r = s / 2 - 4;
     const c = s / 2;
@@ -50,7 +50,7 @@ function coin(): HTMLCanvasElement {
   });
 }
 
-function emojiSprite(text: string): HTMLCanvasElement {
+function emojiSprite(text: string): Pick<Look, 'kind' | 'src'> {
   return sprite(SPRITE, (g, s) => {
     g.textAlign = 'center';
     g.textBaseline = 'middle';
@@ -70,8 +70,8 @@ registerEffect('animation', {
   name: 'rain',
   fullStage: true,
   create(ctx) {
-    let sprites: CanvasImageSource[] = [];
-    let coinSprite: HTMLCanvasElement | null = null;
+    let sprites: Array<Pick<Look, 'kind' | 'src'>> = [];
+    let coinSprite: Pick<Look, 'kind' | 'src'> | null = null;
     let size = 56;
     return new ParticleEffect(ctx, {
       defaultCount: 60,
@@ -80,9 +80,10 @@ registerEffect('animation', {
       prepare(el) {
         size = Math.min(256, Math.max(12, num(el.properties.size) ?? 56));
         const url = mediaFor(el, 'image')?.url;
-        const img = url ? loadedImage(url) : undefined;
+        // Only a picture that has loaded: a broken one would rain invisible tokens.
+        const img = url && loadedImage(url) ? url : undefined;
         const emoji = emojiList(el.properties.emoji);
-        if (img) sprites = [img];
+        if (img) sprites = [{ kind: 'image', src: img }];
         else if (emoji.length > 0) sprites = emoji.map(emojiSprite);
         else sprites = [(coinSprite ??= coin())];
       },

@@ -50,7 +50,7 @@ const shown = (page, name) => page.evaluate((n) => {
 for (const particles of ['canvas', 'dom']) {
   for (const effect of ['confetti', 'hearts', 'rain', 'fireworks', 'snow']) {
     test(`animation effect "${effect}" (${particles} particles) flies while shown and clears on hide`, async () => {
-      const [page, client] = await open(particles === 'canvas' ? undefined : particles);
+      const [page, client] = await open(particles);
       assert.equal(await page.evaluate(() => document.body.dataset.particles), particles);
       const props = { effect, duration_s: 3, trigger_id: 1, colors: ['#FF4D7A', '#FFC23C', '#3BA7FF'] };
       const fx = (visible) => element(1, effect, 'animation', props, { entrance: 'none', exit: { type: 'fade', duration: 0.2 } }, { visible });
@@ -77,6 +77,12 @@ for (const particles of ['canvas', 'dom']) {
     });
   }
 }
+
+test('a page without GPU compositing (these tests: --disable-gpu) picks the canvas backend by itself', async () => {
+  const [page] = await open();
+  assert.equal(await page.evaluate(() => document.body.dataset.particles), 'canvas');
+  await page.close();
+});
 
 test('effects piled up share the page\'s particle budget; the overlay keeps flying the rest', async () => {
   const [page, client] = await open('dom');

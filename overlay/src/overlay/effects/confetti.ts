@@ -1,4 +1,4 @@
-// "confetti": the bursts confetti-plan.ts choreographs, each particle flown by the compositor
+// "confetti": the bursts confetti-plan.ts choreographs, each particle flown by the effect's swarm
 // (effects/swarm.ts) along the path canvas-confetti's physics gives it: launched at an angle
 // within the burst's spread, slowed by `decay` every tick, falling at `gravity`, drifting,
 // and fluttering (a flip about each axis) while it fades. Replayed on every trigger.

@@ -54,4 +54,3 @@ export function newSwarm(root: HTMLElement, width: number, height: number): Swar
   if (backend() === 'canvas') return new CanvasSwarm(root, width, height);
   return new DomSwarm(root);
 }
-

@@ -1,6 +1,6 @@
 // Shared machinery of the sprite-particle effects (hearts, rain, snow): each particle's
-// motion is simulated once when it spawns (the effect's `move`) and handed to the Swarm as
-// keyframes; spawns are spread over the effect's duration in waves.
+// motion is simulated once when it spawns (the effect's `move`) and handed to the effect's
+// swarm (effects/swarm.ts); spawns are spread over the effect's duration in waves.
 import { clamp, num } from '../props';
 import type { OverlayElement } from '../types';
 import { durationOf, simulate } from './flight';

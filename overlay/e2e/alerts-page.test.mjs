@@ -354,3 +354,38 @@ test('alerts page: the variation editor of a donation alert', { timeout: 150_000
   await overlay.close();
   await admin.close();
 });
+
+test("an alert's Widget Parameters show its variations as a summary that opens the editor, never as raw rules", { timeout: 60_000 }, async () => {
+  const dash = (await t.call('POST', '/api/dashboards', { name: 'Param alerts', obs_scene: null }, 201)).id;
+  const rules = 'amount >= 5: duration 9\namount >= 50: confetti';
+  const widget = (await t.call('POST', '/api/widgets', {
+    widget_class: 'DonationAlertWidget', name: 'Param tips', dashboard_ids: [dash], widget_parameters: { queue: 'Params', variations: rules },
+  }, 201)).id;
+  const admin = await t.browser.newPage();
+  await admin.setViewportSize({ width: 1920, height: 1080 });
+  await admin.goto(`${t.daemon.base}/admin/#/d/${dash}`);
+  const panel = admin.locator('[data-panel]', { has: admin.getByRole('heading', { level: 3, name: 'Param tips', exact: true }) });
+  await panel.getByRole('button', { name: 'Widget Parameters' }).click();
+  const params = admin.locator('dialog[open]').first();
+  const summary = params.locator('[data-variations-summary]');
+  await summary.waitFor();
+  assert.match(await summary.textContent(), /2 rules/);
+  assert.equal(await params.locator('textarea').evaluateAll((ts) => ts.filter((x) => x.value.includes('amount >= 5')).length), 0, 'no raw rules');
+  await summary.scrollIntoViewIfNeeded();
+  await axeClean(admin, 'the widget parameters of an alert');
+  await painted(admin);
+  await admin.screenshot({ path: join(artifactsDir(), 'widget-params-variations.png') });
+
+  // The editor opens over the dialog; what it saves shows in the summary and is kept by Save.
+  await summary.locator('[data-edit-variations]').click();
+  const editor = admin.locator('dialog[open]', { has: admin.locator('[data-variations-editor]') });
+  await editor.waitFor();
+  await editor.locator('li[data-row-kind="rule"]').nth(1).locator('[data-row-delete]').click();
+  await editor.locator('[data-variations-save]').click();
+  await editor.waitFor({ state: 'detached' });
+  await until('the summary follows', async () => /1 rule:/.test(await summary.textContent()), 10_000);
+  await params.getByRole('button', { name: 'Save' }).click();
+  await params.waitFor({ state: 'detached' });
+  assert.equal((await t.call('GET', `/api/widgets/${widget}`)).widget_parameters.variations, 'amount >= 5: duration 9');
+  await admin.close();
+});

@@ -87,6 +87,7 @@ try {
       await routeDist(page);
       await page.goto(`${daemon.base}/overlay/`);
       await page.waitForSelector('body[data-connected="true"]');
+      console.log(`  particles: ${await page.evaluate(() => document.body.dataset.particles)} backend`);
       const frameDeltas = (ms) => page.evaluate((ms) => new Promise((resolve) => {
         const out = [];
         let last = 0;

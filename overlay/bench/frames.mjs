@@ -49,6 +49,7 @@ try {
   }), ms);
   client.snapshot([]);
   await page.waitForSelector('body[data-connected="true"]');
+  console.log(`particles: ${await page.evaluate(() => document.body.dataset.particles)} backend (effects/new-swarm.ts)`);
   const floor = (await frameDeltas(4000)).sort((a, b) => a - b);
 
   const loops = ['pulse', 'float', 'shake', 'spin'];

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Daemon, WsClient, call, element_named, http, setup_widget};
+use support::{Daemon, WsClient, call, element_named, http, setup_widget, upload_reply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -121,20 +121,6 @@ fn ogg() -> Vec<u8> {
 
 const SVG: &str = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><script>alert(1)</script><rect width="120" height="60" fill="red"/></svg>"#;
 
-async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> (u16, Value) {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let resp = http()
-        .post(d.url("/api/media"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let s = resp.status().as_u16();
-    let text = resp.text().await.unwrap_or_default();
-    (s, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 fn media_files(d: &Daemon) -> Vec<String> {
     std::fs::read_dir(d.data_dir().join("data/media"))
         .map(|r| {
@@ -164,7 +150,7 @@ async fn every_type_uploads_lists_serves_renames_and_deletes() {
     ];
     let mut ids = std::collections::HashMap::new();
     for (name, bytes, mime) in &files {
-        let (s, m) = upload(&d, name, bytes.clone()).await;
+        let (s, m) = upload_reply(&d, name, bytes.clone()).await;
         assert_eq!(s, 201, "{name}: {m}");
         assert_eq!(m["mime_type"], *mime, "{name}: {m}");
         assert_eq!(m["original_name"], *name);
@@ -197,7 +183,7 @@ async fn every_type_uploads_lists_serves_renames_and_deletes() {
 
     // Identical re-upload: the existing record, 200, no copy.
     let before = media_files(&d).len();
-    let (s, again) = upload(&d, "same-again.png", png(300, 150)).await;
+    let (s, again) = upload_reply(&d, "same-again.png", png(300, 150)).await;
     assert_eq!((s, &again["id"]), (200, &png_rec["id"]), "{again}");
     assert_eq!(media_files(&d).len(), before);
 
@@ -360,7 +346,7 @@ async fn over_the_limit_is_413_and_leaves_no_file() {
     let before = media_files(&d);
     let mut big = png(8, 8);
     big.resize(3 * 1024 * 1024, 7);
-    let (s, e) = upload(&d, "huge.png", big).await;
+    let (s, e) = upload_reply(&d, "huge.png", big).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (413, Some("too_large")),
@@ -381,7 +367,7 @@ async fn spoofed_and_unknown_types_are_415_naming_the_real_type() {
     let d = Daemon::start();
     let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0\x01\0\0\0".to_vec();
     elf.resize(256, 0);
-    let (s, e) = upload(&d, "cat.png", elf).await;
+    let (s, e) = upload_reply(&d, "cat.png", elf).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (415, Some("unsupported_media")),
@@ -394,7 +380,7 @@ async fn spoofed_and_unknown_types_are_415_naming_the_real_type() {
             .contains("executable"),
         "{e}"
     );
-    let (s, e) = upload(
+    let (s, e) = upload_reply(
         &d,
         "cat.png",
         b"<!DOCTYPE html><html><script>alert(1)</script></html>".to_vec(),
@@ -408,13 +394,13 @@ async fn spoofed_and_unknown_types_are_415_naming_the_real_type() {
             .contains("HTML"),
         "{e}"
     );
-    let (s, e) = upload(&d, "sound.wav", png(4, 4)).await;
+    let (s, e) = upload_reply(&d, "sound.wav", png(4, 4)).await;
     assert_eq!(s, 415);
     assert!(
         e["error"]["message"].as_str().expect("msg").contains("PNG"),
         "{e}"
     );
-    let (s, e) = upload(&d, "notes.txt", b"hello".to_vec()).await;
+    let (s, e) = upload_reply(&d, "notes.txt", b"hello".to_vec()).await;
     assert_eq!(
         (s, e["error"]["field"].as_str()),
         (415, Some("file")),
@@ -449,7 +435,7 @@ async fn traversal_never_reaches_a_file_outside_the_media_folder() {
     let d = Daemon::start();
     let secret = b"TOP-SECRET-OUTSIDE-MEDIA";
     std::fs::write(d.data_dir().join("data/secret.txt"), secret).expect("secret");
-    let (s, m) = upload(&d, "a.png", png(10, 10)).await;
+    let (s, m) = upload_reply(&d, "a.png", png(10, 10)).await;
     assert_eq!(s, 201, "{m}");
     let variants = [
         "/media/../secret.txt",
@@ -505,8 +491,8 @@ async fn assign_validates_roles_and_delete_in_use_is_409_then_force_clears() {
     assert!(pop["media"]["audio"].is_u64(), "{pop}");
     assert_eq!(pop["media_details"][0]["mime_type"], "audio/wav");
 
-    let (_, img) = upload(&d, "sprite.png", png(64, 64)).await;
-    let (_, snd) = upload(&d, "boom.wav", wav(0.3)).await;
+    let (_, img) = upload_reply(&d, "sprite.png", png(64, 64)).await;
+    let (_, snd) = upload_reply(&d, "boom.wav", wav(0.3)).await;
     let (img, snd) = (
         img["id"].as_u64().expect("id"),
         snd["id"].as_u64().expect("id"),
@@ -584,7 +570,7 @@ async fn assign_validates_roles_and_delete_in_use_is_409_then_force_clears() {
     }
 
     // A role holding several media picks another on each show (sequence here).
-    let (_, img2) = upload(&d, "sprite2.png", png(32, 32)).await;
+    let (_, img2) = upload_reply(&d, "sprite2.png", png(32, 32)).await;
     let img2 = img2["id"].as_u64().expect("id");
     let (s, e) = call(
         &c,

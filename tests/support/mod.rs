@@ -206,8 +206,8 @@ pub fn png(w: u32, h: u32, seed: u8) -> Vec<u8> {
     out
 }
 
-/// Uploads `bytes` as `name` to the media library; its id.
-pub async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
+/// Uploads `bytes` as `name` to the media library: the status and the JSON body (null if none).
+pub async fn upload_reply(d: &Daemon, name: &str, bytes: Vec<u8>) -> (u16, Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
     let resp = http()
@@ -216,7 +216,14 @@ pub async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
         .send()
         .await
         .expect("upload");
-    let v: Value = resp.json().await.expect("json");
+    let s = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    (s, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Uploads `bytes` as `name` to the media library; its id.
+pub async fn upload(d: &Daemon, name: &str, bytes: Vec<u8>) -> u64 {
+    let (_, v) = upload_reply(d, name, bytes).await;
     v["id"].as_u64().expect("media id")
 }
 
